@@ -1,0 +1,153 @@
+//! Turning a normalised document into formatted Rust with progenitor.
+//!
+//! progenitor is used as a library (no macro, no build.rs) with the settings wink-api is
+//! designed around: builder interface, `crate::ClientContext` as the client's inner value and
+//! hand-written `ClientHooks` required (`HooksMode::Expected`), `schemars::JsonSchema` on every
+//! type. Output is formatted in-process with prettyplease, so it is byte-for-byte
+//! deterministic. progenitor asserts (panics) on some inputs; those panics are caught and,
+//! when the document as a whole fails, each operation is tried alone so the error can name
+//! the one at fault.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
+
+use crate::document::NormalisedDocument;
+
+/// Why code generation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CodegenError {
+    /// progenitor refused or panicked, and the failure was narrowed to one operation.
+    #[error("{file}: progenitor failed on operation `{operation}` ({method} {path}): {message}")]
+    Operation {
+        /// Document file name.
+        file: String,
+        /// The operation that fails on its own.
+        operation: String,
+        /// Its method.
+        method: String,
+        /// Its path.
+        path: String,
+        /// progenitor's error or panic message.
+        message: String,
+    },
+    /// progenitor failed on the document and on no single operation (a component schema).
+    #[error("{file}: progenitor failed on the component schemas: {message}")]
+    Document {
+        /// Document file name.
+        file: String,
+        /// progenitor's error or panic message.
+        message: String,
+    },
+    /// The generated tokens are not a Rust file (a progenitor bug).
+    #[error("{file}: generated code does not parse as Rust: {message}")]
+    Unparsable {
+        /// Document file name.
+        file: String,
+        /// syn's message.
+        message: String,
+    },
+}
+
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote!(crate::ClientContext))
+        .with_hooks(HooksMode::Expected)
+        .with_derive("schemars::JsonSchema");
+    settings
+}
+
+thread_local! {
+    static INSIDE_PROGENITOR: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps progenitor's expected panics off stderr (they become errors); other panics still
+/// print through the previous hook.
+fn quiet_progenitor_panics() {
+    static INSTALL: std::sync::Once = std::sync::Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !INSIDE_PROGENITOR.with(|f| f.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs progenitor on `spec`, turning a panic into an error message.
+fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream, String> {
+    quiet_progenitor_panics();
+    INSIDE_PROGENITOR.with(|f| f.set(true));
+    let result = catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(spec)));
+    INSIDE_PROGENITOR.with(|f| f.set(false));
+    match result {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(panic) => Err(panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .map(|m| format!("panicked: {m}"))
+            .unwrap_or_else(|| "panicked".into())),
+    }
+}
+
+/// Generates the module for one document: progenitor's client plus the multipart methods.
+pub fn generate(file: &str, doc: &NormalisedDocument) -> Result<syn::File, CodegenError> {
+    let tokens = run_progenitor(&doc.spec).map_err(|message| locate_failure(file, &doc.spec, message))?;
+    let extra = crate::multipart::generate(file, &doc.json)?;
+    syn::parse2::<syn::File>(quote!(#tokens #extra))
+        .map_err(|e| CodegenError::Unparsable { file: file.to_string(), message: e.to_string() })
+}
+
+/// Formats a file with prettyplease, behind the "generated" header lines.
+pub fn format_file(header: &str, file: &syn::File) -> String {
+    let body = prettyplease::unparse(file);
+    format!("{header}{body}")
+}
+
+/// Tries each operation alone to find the one progenitor fails on.
+fn locate_failure(file: &str, spec: &openapiv3::OpenAPI, whole: String) -> CodegenError {
+    let mut empty = spec.clone();
+    empty.paths.paths.clear();
+    if let Err(message) = run_progenitor(&empty) {
+        return CodegenError::Document { file: file.to_string(), message };
+    }
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let mut single_item = item.clone();
+            for (m, slot) in [
+                ("get", &mut single_item.get),
+                ("put", &mut single_item.put),
+                ("post", &mut single_item.post),
+                ("delete", &mut single_item.delete),
+                ("options", &mut single_item.options),
+                ("head", &mut single_item.head),
+                ("patch", &mut single_item.patch),
+                ("trace", &mut single_item.trace),
+            ] {
+                if m != method {
+                    *slot = None;
+                }
+            }
+            let mut single = empty.clone();
+            single.paths.paths.insert(path.clone(), openapiv3::ReferenceOr::Item(single_item));
+            if let Err(message) = run_progenitor(&single) {
+                return CodegenError::Operation {
+                    file: file.to_string(),
+                    operation: op.operation_id.clone().unwrap_or_default(),
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    message,
+                };
+            }
+        }
+    }
+    CodegenError::Document { file: file.to_string(), message: whole }
+}
