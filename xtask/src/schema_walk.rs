@@ -288,11 +288,26 @@ fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
 pub fn component_directions(doc: &Value) -> HashMap<String, Direction> {
     let mut request_seeds = BTreeSet::new();
     let mut response_seeds = BTreeSet::new();
-    let mut copy = doc.clone();
-    for (_, schema, direction) in operation_schema_roots(&mut copy) {
-        match direction {
-            Direction::Request => collect_refs(schema, &mut request_seeds),
-            _ => collect_refs(schema, &mut response_seeds),
+    for item in doc.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+        for (key, entry) in item.as_object().into_iter().flatten() {
+            if key == "parameters" {
+                collect_refs(entry, &mut request_seeds);
+            } else if METHODS.contains(&key.as_str()) {
+                for (part, value) in entry.as_object().into_iter().flatten() {
+                    match part.as_str() {
+                        "parameters" | "requestBody" => collect_refs(value, &mut request_seeds),
+                        "responses" => collect_refs(value, &mut response_seeds),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    for (kind, is_request) in
+        [("parameters", true), ("requestBodies", true), ("responses", false), ("headers", false)]
+    {
+        if let Some(section) = doc.pointer(&format!("/components/{kind}")) {
+            collect_refs(section, if is_request { &mut request_seeds } else { &mut response_seeds });
         }
     }
     let schemas = doc.pointer("/components/schemas").and_then(Value::as_object);

@@ -661,7 +661,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BedroomAgentType {
-        Known(Known),
+        Known(BedroomAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BedroomAgentType {
@@ -672,9 +672,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BedroomAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BedroomAgentTypeKnown> for BedroomAgentType {
+        fn from(value: BedroomAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BedroomAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BedroomAgentTypeKnown {
+        #[serde(rename = "MASTER")]
+        Master,
+        #[serde(rename = "QUEEN")]
+        Queen,
+        #[serde(rename = "JUNIOR")]
+        Junior,
+        #[serde(rename = "DORMITORY")]
+        Dormitory,
+        #[serde(rename = "BEDROOM_1")]
+        Bedroom1,
+        #[serde(rename = "BEDROOM_2")]
+        Bedroom2,
+        #[serde(rename = "BEDROOM_3")]
+        Bedroom3,
+        #[serde(rename = "BEDROOM_4")]
+        Bedroom4,
+        #[serde(rename = "BEDROOM_5")]
+        Bedroom5,
+        #[serde(rename = "BEDROOM_6")]
+        Bedroom6,
+        #[serde(rename = "BEDROOM_7")]
+        Bedroom7,
+        #[serde(rename = "BEDROOM_8")]
+        Bedroom8,
+        #[serde(rename = "BEDROOM_9")]
+        Bedroom9,
+        #[serde(rename = "BEDROOM_10")]
+        Bedroom10,
+    }
+    impl ::std::fmt::Display for BedroomAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Master => f.write_str("MASTER"),
+                Self::Queen => f.write_str("QUEEN"),
+                Self::Junior => f.write_str("JUNIOR"),
+                Self::Dormitory => f.write_str("DORMITORY"),
+                Self::Bedroom1 => f.write_str("BEDROOM_1"),
+                Self::Bedroom2 => f.write_str("BEDROOM_2"),
+                Self::Bedroom3 => f.write_str("BEDROOM_3"),
+                Self::Bedroom4 => f.write_str("BEDROOM_4"),
+                Self::Bedroom5 => f.write_str("BEDROOM_5"),
+                Self::Bedroom6 => f.write_str("BEDROOM_6"),
+                Self::Bedroom7 => f.write_str("BEDROOM_7"),
+                Self::Bedroom8 => f.write_str("BEDROOM_8"),
+                Self::Bedroom9 => f.write_str("BEDROOM_9"),
+                Self::Bedroom10 => f.write_str("BEDROOM_10"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BedroomAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MASTER" => Ok(Self::Master),
+                "QUEEN" => Ok(Self::Queen),
+                "JUNIOR" => Ok(Self::Junior),
+                "DORMITORY" => Ok(Self::Dormitory),
+                "BEDROOM_1" => Ok(Self::Bedroom1),
+                "BEDROOM_2" => Ok(Self::Bedroom2),
+                "BEDROOM_3" => Ok(Self::Bedroom3),
+                "BEDROOM_4" => Ok(Self::Bedroom4),
+                "BEDROOM_5" => Ok(Self::Bedroom5),
+                "BEDROOM_6" => Ok(Self::Bedroom6),
+                "BEDROOM_7" => Ok(Self::Bedroom7),
+                "BEDROOM_8" => Ok(Self::Bedroom8),
+                "BEDROOM_9" => Ok(Self::Bedroom9),
+                "BEDROOM_10" => Ok(Self::Bedroom10),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BedroomAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BedroomAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BedroomConfiguration`
@@ -731,7 +835,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BedroomType {
-        Known(Known),
+        Known(BedroomTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BedroomType {
@@ -742,9 +846,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BedroomType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BedroomTypeKnown> for BedroomType {
+        fn from(value: BedroomTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BedroomTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BedroomTypeKnown {
+        #[serde(rename = "MASTER")]
+        Master,
+        #[serde(rename = "QUEEN")]
+        Queen,
+        #[serde(rename = "JUNIOR")]
+        Junior,
+        #[serde(rename = "DORMITORY")]
+        Dormitory,
+        #[serde(rename = "BEDROOM_1")]
+        Bedroom1,
+        #[serde(rename = "BEDROOM_2")]
+        Bedroom2,
+        #[serde(rename = "BEDROOM_3")]
+        Bedroom3,
+        #[serde(rename = "BEDROOM_4")]
+        Bedroom4,
+        #[serde(rename = "BEDROOM_5")]
+        Bedroom5,
+        #[serde(rename = "BEDROOM_6")]
+        Bedroom6,
+        #[serde(rename = "BEDROOM_7")]
+        Bedroom7,
+        #[serde(rename = "BEDROOM_8")]
+        Bedroom8,
+        #[serde(rename = "BEDROOM_9")]
+        Bedroom9,
+        #[serde(rename = "BEDROOM_10")]
+        Bedroom10,
+    }
+    impl ::std::fmt::Display for BedroomTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Master => f.write_str("MASTER"),
+                Self::Queen => f.write_str("QUEEN"),
+                Self::Junior => f.write_str("JUNIOR"),
+                Self::Dormitory => f.write_str("DORMITORY"),
+                Self::Bedroom1 => f.write_str("BEDROOM_1"),
+                Self::Bedroom2 => f.write_str("BEDROOM_2"),
+                Self::Bedroom3 => f.write_str("BEDROOM_3"),
+                Self::Bedroom4 => f.write_str("BEDROOM_4"),
+                Self::Bedroom5 => f.write_str("BEDROOM_5"),
+                Self::Bedroom6 => f.write_str("BEDROOM_6"),
+                Self::Bedroom7 => f.write_str("BEDROOM_7"),
+                Self::Bedroom8 => f.write_str("BEDROOM_8"),
+                Self::Bedroom9 => f.write_str("BEDROOM_9"),
+                Self::Bedroom10 => f.write_str("BEDROOM_10"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BedroomTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MASTER" => Ok(Self::Master),
+                "QUEEN" => Ok(Self::Queen),
+                "JUNIOR" => Ok(Self::Junior),
+                "DORMITORY" => Ok(Self::Dormitory),
+                "BEDROOM_1" => Ok(Self::Bedroom1),
+                "BEDROOM_2" => Ok(Self::Bedroom2),
+                "BEDROOM_3" => Ok(Self::Bedroom3),
+                "BEDROOM_4" => Ok(Self::Bedroom4),
+                "BEDROOM_5" => Ok(Self::Bedroom5),
+                "BEDROOM_6" => Ok(Self::Bedroom6),
+                "BEDROOM_7" => Ok(Self::Bedroom7),
+                "BEDROOM_8" => Ok(Self::Bedroom8),
+                "BEDROOM_9" => Ok(Self::Bedroom9),
+                "BEDROOM_10" => Ok(Self::Bedroom10),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BedroomTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BedroomTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Beneficiary is a registered account with rights to compensation within a booking.
@@ -935,7 +1143,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryAgentType {
-        Known(Known),
+        Known(BeneficiaryAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryAgentType {
@@ -946,9 +1154,81 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryAgentTypeKnown> for BeneficiaryAgentType {
+        fn from(value: BeneficiaryAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryAgentTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "PLATFORM_FEE")]
+        PlatformFee,
+        #[serde(rename = "COMMISSION")]
+        Commission,
+        #[serde(rename = "AFFILIATE_AGENCY_FEE")]
+        AffiliateAgencyFee,
+        #[serde(rename = "SUPPLIER_AGENCY_FEE")]
+        SupplierAgencyFee,
+        #[serde(rename = "SALE")]
+        Sale,
+    }
+    impl ::std::fmt::Display for BeneficiaryAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::PlatformFee => f.write_str("PLATFORM_FEE"),
+                Self::Commission => f.write_str("COMMISSION"),
+                Self::AffiliateAgencyFee => f.write_str("AFFILIATE_AGENCY_FEE"),
+                Self::SupplierAgencyFee => f.write_str("SUPPLIER_AGENCY_FEE"),
+                Self::Sale => f.write_str("SALE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "PLATFORM_FEE" => Ok(Self::PlatformFee),
+                "COMMISSION" => Ok(Self::Commission),
+                "AFFILIATE_AGENCY_FEE" => Ok(Self::AffiliateAgencyFee),
+                "SUPPLIER_AGENCY_FEE" => Ok(Self::SupplierAgencyFee),
+                "SALE" => Ok(Self::Sale),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BeneficiaryAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BeneficiaryAggregateData`
@@ -1000,7 +1280,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryAggregateDataType {
-        Known(Known),
+        Known(BeneficiaryAggregateDataTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryAggregateDataType {
@@ -1011,9 +1291,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryAggregateDataType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryAggregateDataTypeKnown>
+    for BeneficiaryAggregateDataType {
+        fn from(value: BeneficiaryAggregateDataTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryAggregateDataTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryAggregateDataTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "PLATFORM_FEE")]
+        PlatformFee,
+        #[serde(rename = "COMMISSION")]
+        Commission,
+        #[serde(rename = "AFFILIATE_AGENCY_FEE")]
+        AffiliateAgencyFee,
+        #[serde(rename = "SUPPLIER_AGENCY_FEE")]
+        SupplierAgencyFee,
+        #[serde(rename = "SALE")]
+        Sale,
+    }
+    impl ::std::fmt::Display for BeneficiaryAggregateDataTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::PlatformFee => f.write_str("PLATFORM_FEE"),
+                Self::Commission => f.write_str("COMMISSION"),
+                Self::AffiliateAgencyFee => f.write_str("AFFILIATE_AGENCY_FEE"),
+                Self::SupplierAgencyFee => f.write_str("SUPPLIER_AGENCY_FEE"),
+                Self::Sale => f.write_str("SALE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryAggregateDataTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "PLATFORM_FEE" => Ok(Self::PlatformFee),
+                "COMMISSION" => Ok(Self::Commission),
+                "AFFILIATE_AGENCY_FEE" => Ok(Self::AffiliateAgencyFee),
+                "SUPPLIER_AGENCY_FEE" => Ok(Self::SupplierAgencyFee),
+                "SALE" => Ok(Self::Sale),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryAggregateDataTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BeneficiaryAggregateDataTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A variable charge can be a fixed amount or a percentage.
@@ -1068,7 +1422,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryChargeAgentType {
-        Known(Known),
+        Known(BeneficiaryChargeAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryChargeAgentType {
@@ -1079,9 +1433,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryChargeAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryChargeAgentTypeKnown>
+    for BeneficiaryChargeAgentType {
+        fn from(value: BeneficiaryChargeAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryChargeAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryChargeAgentTypeKnown {
+        #[serde(rename = "PERCENTAGE")]
+        Percentage,
+        #[serde(rename = "REMAINDER")]
+        Remainder,
+    }
+    impl ::std::fmt::Display for BeneficiaryChargeAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Percentage => f.write_str("PERCENTAGE"),
+                Self::Remainder => f.write_str("REMAINDER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryChargeAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PERCENTAGE" => Ok(Self::Percentage),
+                "REMAINDER" => Ok(Self::Remainder),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryChargeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BeneficiaryChargeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The type of charge
@@ -1094,7 +1506,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryChargeType {
-        Known(Known),
+        Known(BeneficiaryChargeTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryChargeType {
@@ -1105,9 +1517,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryChargeType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryChargeTypeKnown> for BeneficiaryChargeType {
+        fn from(value: BeneficiaryChargeTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryChargeTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryChargeTypeKnown {
+        #[serde(rename = "PERCENTAGE")]
+        Percentage,
+        #[serde(rename = "REMAINDER")]
+        Remainder,
+    }
+    impl ::std::fmt::Display for BeneficiaryChargeTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Percentage => f.write_str("PERCENTAGE"),
+                Self::Remainder => f.write_str("REMAINDER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryChargeTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PERCENTAGE" => Ok(Self::Percentage),
+                "REMAINDER" => Ok(Self::Remainder),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryChargeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BeneficiaryChargeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The type of beneficiary payment.
@@ -1120,7 +1588,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryType {
-        Known(Known),
+        Known(BeneficiaryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryType {
@@ -1131,9 +1599,81 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryTypeKnown> for BeneficiaryType {
+        fn from(value: BeneficiaryTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "PLATFORM_FEE")]
+        PlatformFee,
+        #[serde(rename = "COMMISSION")]
+        Commission,
+        #[serde(rename = "AFFILIATE_AGENCY_FEE")]
+        AffiliateAgencyFee,
+        #[serde(rename = "SUPPLIER_AGENCY_FEE")]
+        SupplierAgencyFee,
+        #[serde(rename = "SALE")]
+        Sale,
+    }
+    impl ::std::fmt::Display for BeneficiaryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::PlatformFee => f.write_str("PLATFORM_FEE"),
+                Self::Commission => f.write_str("COMMISSION"),
+                Self::AffiliateAgencyFee => f.write_str("AFFILIATE_AGENCY_FEE"),
+                Self::SupplierAgencyFee => f.write_str("SUPPLIER_AGENCY_FEE"),
+                Self::Sale => f.write_str("SALE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "PLATFORM_FEE" => Ok(Self::PlatformFee),
+                "COMMISSION" => Ok(Self::Commission),
+                "AFFILIATE_AGENCY_FEE" => Ok(Self::AffiliateAgencyFee),
+                "SUPPLIER_AGENCY_FEE" => Ok(Self::SupplierAgencyFee),
+                "SALE" => Ok(Self::Sale),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BeneficiaryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`Booking`
@@ -1837,7 +2377,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAgentBookingStatus {
-        Known(Known),
+        Known(BookingAgentBookingStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAgentBookingStatus {
@@ -1848,9 +2388,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAgentBookingStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAgentBookingStatusKnown>
+    for BookingAgentBookingStatus {
+        fn from(value: BookingAgentBookingStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAgentBookingStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAgentBookingStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingAgentBookingStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAgentBookingStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAgentBookingStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAgentBookingStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Communicates whether the booking was created normally or if it failed or was just for testing.
@@ -1863,7 +2485,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAgentCreation {
-        Known(Known),
+        Known(BookingAgentCreationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAgentCreation {
@@ -1874,9 +2496,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAgentCreation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAgentCreationKnown> for BookingAgentCreation {
+        fn from(value: BookingAgentCreationKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAgentCreationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAgentCreationKnown {
+        #[serde(rename = "NORMAL")]
+        Normal,
+        #[serde(rename = "TEST")]
+        Test,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for BookingAgentCreationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Normal => f.write_str("NORMAL"),
+                Self::Test => f.write_str("TEST"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAgentCreationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NORMAL" => Ok(Self::Normal),
+                "TEST" => Ok(Self::Test),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAgentCreationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingAgentCreationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///How the booking was paid for: STRIPE or AGENT.
@@ -1889,7 +2571,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAgentPaymentType {
-        Known(Known),
+        Known(BookingAgentPaymentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAgentPaymentType {
@@ -1900,9 +2582,66 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAgentPaymentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAgentPaymentTypeKnown> for BookingAgentPaymentType {
+        fn from(value: BookingAgentPaymentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAgentPaymentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAgentPaymentTypeKnown {
+        #[serde(rename = "STRIPE")]
+        Stripe,
+        #[serde(rename = "AGENT")]
+        Agent,
+    }
+    impl ::std::fmt::Display for BookingAgentPaymentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Stripe => f.write_str("STRIPE"),
+                Self::Agent => f.write_str("AGENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAgentPaymentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRIPE" => Ok(Self::Stripe),
+                "AGENT" => Ok(Self::Agent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAgentPaymentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAgentPaymentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingAncillary`
@@ -2057,7 +2796,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryAgentPricingType {
-        Known(Known),
+        Known(BookingAncillaryAgentPricingTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryAgentPricingType {
@@ -2068,9 +2807,115 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryAgentPricingType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryAgentPricingTypeKnown>
+    for BookingAncillaryAgentPricingType {
+        fn from(value: BookingAncillaryAgentPricingTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryAgentPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryAgentPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display for BookingAncillaryAgentPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryAgentPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryAgentPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryAgentPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Inventory type
@@ -2083,7 +2928,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryAgentType {
-        Known(Known),
+        Known(BookingAncillaryAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryAgentType {
@@ -2094,9 +2939,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryAgentTypeKnown>
+    for BookingAncillaryAgentType {
+        fn from(value: BookingAncillaryAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryAgentTypeKnown {
+        #[serde(rename = "ROOM_TYPE_ANCILLARY")]
+        RoomTypeAncillary,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display for BookingAncillaryAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RoomTypeAncillary => f.write_str("ROOM_TYPE_ANCILLARY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ROOM_TYPE_ANCILLARY" => Ok(Self::RoomTypeAncillary),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "SPA" => Ok(Self::Spa),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ACTIVITY" => Ok(Self::Activity),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Pricing type
@@ -2109,7 +3036,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryPricingType {
-        Known(Known),
+        Known(BookingAncillaryPricingTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryPricingType {
@@ -2120,9 +3047,115 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryPricingType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryPricingTypeKnown>
+    for BookingAncillaryPricingType {
+        fn from(value: BookingAncillaryPricingTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display for BookingAncillaryPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Inventory type
@@ -2135,7 +3168,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryType {
-        Known(Known),
+        Known(BookingAncillaryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryType {
@@ -2146,9 +3179,89 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryTypeKnown> for BookingAncillaryType {
+        fn from(value: BookingAncillaryTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryTypeKnown {
+        #[serde(rename = "ROOM_TYPE_ANCILLARY")]
+        RoomTypeAncillary,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display for BookingAncillaryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RoomTypeAncillary => f.write_str("ROOM_TYPE_ANCILLARY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ROOM_TYPE_ANCILLARY" => Ok(Self::RoomTypeAncillary),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "SPA" => Ok(Self::Spa),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ACTIVITY" => Ok(Self::Activity),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingAncillaryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Persisted booking lifecycle status.
@@ -2161,7 +3274,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingBookingStatus {
-        Known(Known),
+        Known(BookingBookingStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingBookingStatus {
@@ -2172,9 +3285,89 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingBookingStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingBookingStatusKnown> for BookingBookingStatus {
+        fn from(value: BookingBookingStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingBookingStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingBookingStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingBookingStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingBookingStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingBookingStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingBookingStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingCancellation`
@@ -2263,7 +3456,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCancellationAgentCancellationType {
-        Known(Known),
+        Known(BookingCancellationAgentCancellationTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCancellationAgentCancellationType {
@@ -2274,9 +3467,84 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCancellationAgentCancellationType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCancellationAgentCancellationTypeKnown>
+    for BookingCancellationAgentCancellationType {
+        fn from(value: BookingCancellationAgentCancellationTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCancellationAgentCancellationTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCancellationAgentCancellationTypeKnown {
+        #[serde(rename = "DUPLICATE")]
+        Duplicate,
+        #[serde(rename = "CANCELLATION")]
+        Cancellation,
+        #[serde(rename = "NO_SHOW")]
+        NoShow,
+        #[serde(rename = "CC_INVALID")]
+        CcInvalid,
+        #[serde(rename = "CC_INSUFFICIENT")]
+        CcInsufficient,
+        #[serde(rename = "DISCRETIONARY")]
+        Discretionary,
+    }
+    impl ::std::fmt::Display for BookingCancellationAgentCancellationTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Duplicate => f.write_str("DUPLICATE"),
+                Self::Cancellation => f.write_str("CANCELLATION"),
+                Self::NoShow => f.write_str("NO_SHOW"),
+                Self::CcInvalid => f.write_str("CC_INVALID"),
+                Self::CcInsufficient => f.write_str("CC_INSUFFICIENT"),
+                Self::Discretionary => f.write_str("DISCRETIONARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCancellationAgentCancellationTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DUPLICATE" => Ok(Self::Duplicate),
+                "CANCELLATION" => Ok(Self::Cancellation),
+                "NO_SHOW" => Ok(Self::NoShow),
+                "CC_INVALID" => Ok(Self::CcInvalid),
+                "CC_INSUFFICIENT" => Ok(Self::CcInsufficient),
+                "DISCRETIONARY" => Ok(Self::Discretionary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for BookingCancellationAgentCancellationTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingCancellationAgentCancellationTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Who cancelled the booking.
@@ -2289,7 +3557,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCancellationAgentCancellerType {
-        Known(Known),
+        Known(BookingCancellationAgentCancellerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCancellationAgentCancellerType {
@@ -2300,9 +3568,87 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCancellationAgentCancellerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCancellationAgentCancellerTypeKnown>
+    for BookingCancellationAgentCancellerType {
+        fn from(value: BookingCancellationAgentCancellerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCancellationAgentCancellerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCancellationAgentCancellerTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST")]
+        Guest,
+        #[serde(rename = "ADMIN")]
+        Admin,
+        #[serde(rename = "AGENT")]
+        Agent,
+        #[serde(rename = "ACQUIRER")]
+        Acquirer,
+        #[serde(rename = "SALES_CHANNEL")]
+        SalesChannel,
+        #[serde(rename = "SYSTEM")]
+        System,
+    }
+    impl ::std::fmt::Display for BookingCancellationAgentCancellerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Guest => f.write_str("GUEST"),
+                Self::Admin => f.write_str("ADMIN"),
+                Self::Agent => f.write_str("AGENT"),
+                Self::Acquirer => f.write_str("ACQUIRER"),
+                Self::SalesChannel => f.write_str("SALES_CHANNEL"),
+                Self::System => f.write_str("SYSTEM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCancellationAgentCancellerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST" => Ok(Self::Guest),
+                "ADMIN" => Ok(Self::Admin),
+                "AGENT" => Ok(Self::Agent),
+                "ACQUIRER" => Ok(Self::Acquirer),
+                "SALES_CHANNEL" => Ok(Self::SalesChannel),
+                "SYSTEM" => Ok(Self::System),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingCancellationAgentCancellerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingCancellationAgentCancellerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The cancellation policy type that was applied.
@@ -2315,7 +3661,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCancellationCancellationType {
-        Known(Known),
+        Known(BookingCancellationCancellationTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCancellationCancellationType {
@@ -2326,9 +3672,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCancellationCancellationType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCancellationCancellationTypeKnown>
+    for BookingCancellationCancellationType {
+        fn from(value: BookingCancellationCancellationTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCancellationCancellationTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCancellationCancellationTypeKnown {
+        #[serde(rename = "DUPLICATE")]
+        Duplicate,
+        #[serde(rename = "CANCELLATION")]
+        Cancellation,
+        #[serde(rename = "NO_SHOW")]
+        NoShow,
+        #[serde(rename = "CC_INVALID")]
+        CcInvalid,
+        #[serde(rename = "CC_INSUFFICIENT")]
+        CcInsufficient,
+        #[serde(rename = "DISCRETIONARY")]
+        Discretionary,
+    }
+    impl ::std::fmt::Display for BookingCancellationCancellationTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Duplicate => f.write_str("DUPLICATE"),
+                Self::Cancellation => f.write_str("CANCELLATION"),
+                Self::NoShow => f.write_str("NO_SHOW"),
+                Self::CcInvalid => f.write_str("CC_INVALID"),
+                Self::CcInsufficient => f.write_str("CC_INSUFFICIENT"),
+                Self::Discretionary => f.write_str("DISCRETIONARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCancellationCancellationTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DUPLICATE" => Ok(Self::Duplicate),
+                "CANCELLATION" => Ok(Self::Cancellation),
+                "NO_SHOW" => Ok(Self::NoShow),
+                "CC_INVALID" => Ok(Self::CcInvalid),
+                "CC_INSUFFICIENT" => Ok(Self::CcInsufficient),
+                "DISCRETIONARY" => Ok(Self::Discretionary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingCancellationCancellationTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingCancellationCancellationTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Who cancelled the booking.
@@ -2341,7 +3761,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCancellationCancellerType {
-        Known(Known),
+        Known(BookingCancellationCancellerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCancellationCancellerType {
@@ -2352,9 +3772,87 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCancellationCancellerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCancellationCancellerTypeKnown>
+    for BookingCancellationCancellerType {
+        fn from(value: BookingCancellationCancellerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCancellationCancellerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCancellationCancellerTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST")]
+        Guest,
+        #[serde(rename = "ADMIN")]
+        Admin,
+        #[serde(rename = "AGENT")]
+        Agent,
+        #[serde(rename = "ACQUIRER")]
+        Acquirer,
+        #[serde(rename = "SALES_CHANNEL")]
+        SalesChannel,
+        #[serde(rename = "SYSTEM")]
+        System,
+    }
+    impl ::std::fmt::Display for BookingCancellationCancellerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Guest => f.write_str("GUEST"),
+                Self::Admin => f.write_str("ADMIN"),
+                Self::Agent => f.write_str("AGENT"),
+                Self::Acquirer => f.write_str("ACQUIRER"),
+                Self::SalesChannel => f.write_str("SALES_CHANNEL"),
+                Self::System => f.write_str("SYSTEM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCancellationCancellerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST" => Ok(Self::Guest),
+                "ADMIN" => Ok(Self::Admin),
+                "AGENT" => Ok(Self::Agent),
+                "ACQUIRER" => Ok(Self::Acquirer),
+                "SALES_CHANNEL" => Ok(Self::SalesChannel),
+                "SYSTEM" => Ok(Self::System),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingCancellationCancellerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingCancellationCancellerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingConfirmationsAgent`
@@ -2398,7 +3896,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCreation {
-        Known(Known),
+        Known(BookingCreationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCreation {
@@ -2409,9 +3907,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCreation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCreationKnown> for BookingCreation {
+        fn from(value: BookingCreationKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCreationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCreationKnown {
+        #[serde(rename = "NORMAL")]
+        Normal,
+        #[serde(rename = "TEST")]
+        Test,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for BookingCreationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Normal => f.write_str("NORMAL"),
+                Self::Test => f.write_str("TEST"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCreationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NORMAL" => Ok(Self::Normal),
+                "TEST" => Ok(Self::Test),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingCreationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingCreationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingDailyRate`
@@ -2892,7 +4450,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingPaymentDetailsAgentVendor {
-        Known(Known),
+        Known(BookingPaymentDetailsAgentVendorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingPaymentDetailsAgentVendor {
@@ -2903,9 +4461,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingPaymentDetailsAgentVendor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingPaymentDetailsAgentVendorKnown>
+    for BookingPaymentDetailsAgentVendor {
+        fn from(value: BookingPaymentDetailsAgentVendorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingPaymentDetailsAgentVendorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingPaymentDetailsAgentVendorKnown {
+        #[serde(rename = "STRIPE")]
+        Stripe,
+        #[serde(rename = "AGENT")]
+        Agent,
+        #[serde(rename = "REVOLUT")]
+        Revolut,
+        #[serde(rename = "TEST")]
+        Test,
+    }
+    impl ::std::fmt::Display for BookingPaymentDetailsAgentVendorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Stripe => f.write_str("STRIPE"),
+                Self::Agent => f.write_str("AGENT"),
+                Self::Revolut => f.write_str("REVOLUT"),
+                Self::Test => f.write_str("TEST"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingPaymentDetailsAgentVendorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRIPE" => Ok(Self::Stripe),
+                "AGENT" => Ok(Self::Agent),
+                "REVOLUT" => Ok(Self::Revolut),
+                "TEST" => Ok(Self::Test),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingPaymentDetailsAgentVendorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingPaymentDetailsAgentVendorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Name of acquiring vendor
@@ -2918,7 +4542,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingPaymentDetailsVendor {
-        Known(Known),
+        Known(BookingPaymentDetailsVendorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingPaymentDetailsVendor {
@@ -2929,9 +4553,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingPaymentDetailsVendor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingPaymentDetailsVendorKnown>
+    for BookingPaymentDetailsVendor {
+        fn from(value: BookingPaymentDetailsVendorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingPaymentDetailsVendorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingPaymentDetailsVendorKnown {
+        #[serde(rename = "STRIPE")]
+        Stripe,
+        #[serde(rename = "AGENT")]
+        Agent,
+        #[serde(rename = "REVOLUT")]
+        Revolut,
+        #[serde(rename = "TEST")]
+        Test,
+    }
+    impl ::std::fmt::Display for BookingPaymentDetailsVendorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Stripe => f.write_str("STRIPE"),
+                Self::Agent => f.write_str("AGENT"),
+                Self::Revolut => f.write_str("REVOLUT"),
+                Self::Test => f.write_str("TEST"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingPaymentDetailsVendorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRIPE" => Ok(Self::Stripe),
+                "AGENT" => Ok(Self::Agent),
+                "REVOLUT" => Ok(Self::Revolut),
+                "TEST" => Ok(Self::Test),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingPaymentDetailsVendorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingPaymentDetailsVendorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///How the booking was paid for: STRIPE or AGENT.
@@ -2944,7 +4634,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingPaymentType {
-        Known(Known),
+        Known(BookingPaymentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingPaymentType {
@@ -2955,9 +4645,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingPaymentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingPaymentTypeKnown> for BookingPaymentType {
+        fn from(value: BookingPaymentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingPaymentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingPaymentTypeKnown {
+        #[serde(rename = "STRIPE")]
+        Stripe,
+        #[serde(rename = "AGENT")]
+        Agent,
+    }
+    impl ::std::fmt::Display for BookingPaymentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Stripe => f.write_str("STRIPE"),
+                Self::Agent => f.write_str("AGENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingPaymentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRIPE" => Ok(Self::Stripe),
+                "AGENT" => Ok(Self::Agent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingPaymentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingPaymentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingPayout`
@@ -3198,7 +4944,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundAgentCancelOnRefund {
-        Known(Known),
+        Known(BookingRefundAgentCancelOnRefundKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundAgentCancelOnRefund {
@@ -3209,9 +4955,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundAgentCancelOnRefund {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundAgentCancelOnRefundKnown>
+    for BookingRefundAgentCancelOnRefund {
+        fn from(value: BookingRefundAgentCancelOnRefundKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundAgentCancelOnRefundKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundAgentCancelOnRefundKnown {
+        #[serde(rename = "NONE")]
+        None,
+        #[serde(rename = "CANCEL_ON_SUCCESSFUL_REFUND")]
+        CancelOnSuccessfulRefund,
+        #[serde(rename = "CANCEL_REGARDLESS")]
+        CancelRegardless,
+    }
+    impl ::std::fmt::Display for BookingRefundAgentCancelOnRefundKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::None => f.write_str("NONE"),
+                Self::CancelOnSuccessfulRefund => {
+                    f.write_str("CANCEL_ON_SUCCESSFUL_REFUND")
+                }
+                Self::CancelRegardless => f.write_str("CANCEL_REGARDLESS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundAgentCancelOnRefundKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NONE" => Ok(Self::None),
+                "CANCEL_ON_SUCCESSFUL_REFUND" => Ok(Self::CancelOnSuccessfulRefund),
+                "CANCEL_REGARDLESS" => Ok(Self::CancelRegardless),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundAgentCancelOnRefundKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundAgentCancelOnRefundKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Reason for the refund.
@@ -3224,7 +5034,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundAgentReason {
-        Known(Known),
+        Known(BookingRefundAgentReasonKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundAgentReason {
@@ -3235,9 +5045,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundAgentReason {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundAgentReasonKnown>
+    for BookingRefundAgentReason {
+        fn from(value: BookingRefundAgentReasonKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundAgentReasonKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundAgentReasonKnown {
+        #[serde(rename = "DUPLICATE")]
+        Duplicate,
+        #[serde(rename = "FRAUDULENT")]
+        Fraudulent,
+        #[serde(rename = "REQUESTED_BY_CUSTOMER")]
+        RequestedByCustomer,
+        #[serde(rename = "GUEST_COMPLAINT")]
+        GuestComplaint,
+        #[serde(rename = "GUEST_BOOKED_INCORRECT_DATE")]
+        GuestBookedIncorrectDate,
+        #[serde(rename = "GUEST_SICK")]
+        GuestSick,
+        #[serde(rename = "OVERBOOKING")]
+        Overbooking,
+        #[serde(rename = "EMERGENCY")]
+        Emergency,
+        #[serde(rename = "FLIGHT_CANCELLED")]
+        FlightCancelled,
+        #[serde(rename = "DEATH_IN_FAMILY")]
+        DeathInFamily,
+        #[serde(rename = "OTHER")]
+        Other,
+        #[serde(rename = "EXPIRED_UNCAPTURED_CHARGE")]
+        ExpiredUncapturedCharge,
+        #[serde(rename = "AVAILABILITY_CHECK_FAILED")]
+        AvailabilityCheckFailed,
+    }
+    impl ::std::fmt::Display for BookingRefundAgentReasonKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Duplicate => f.write_str("DUPLICATE"),
+                Self::Fraudulent => f.write_str("FRAUDULENT"),
+                Self::RequestedByCustomer => f.write_str("REQUESTED_BY_CUSTOMER"),
+                Self::GuestComplaint => f.write_str("GUEST_COMPLAINT"),
+                Self::GuestBookedIncorrectDate => {
+                    f.write_str("GUEST_BOOKED_INCORRECT_DATE")
+                }
+                Self::GuestSick => f.write_str("GUEST_SICK"),
+                Self::Overbooking => f.write_str("OVERBOOKING"),
+                Self::Emergency => f.write_str("EMERGENCY"),
+                Self::FlightCancelled => f.write_str("FLIGHT_CANCELLED"),
+                Self::DeathInFamily => f.write_str("DEATH_IN_FAMILY"),
+                Self::Other => f.write_str("OTHER"),
+                Self::ExpiredUncapturedCharge => f.write_str("EXPIRED_UNCAPTURED_CHARGE"),
+                Self::AvailabilityCheckFailed => f.write_str("AVAILABILITY_CHECK_FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundAgentReasonKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DUPLICATE" => Ok(Self::Duplicate),
+                "FRAUDULENT" => Ok(Self::Fraudulent),
+                "REQUESTED_BY_CUSTOMER" => Ok(Self::RequestedByCustomer),
+                "GUEST_COMPLAINT" => Ok(Self::GuestComplaint),
+                "GUEST_BOOKED_INCORRECT_DATE" => Ok(Self::GuestBookedIncorrectDate),
+                "GUEST_SICK" => Ok(Self::GuestSick),
+                "OVERBOOKING" => Ok(Self::Overbooking),
+                "EMERGENCY" => Ok(Self::Emergency),
+                "FLIGHT_CANCELLED" => Ok(Self::FlightCancelled),
+                "DEATH_IN_FAMILY" => Ok(Self::DeathInFamily),
+                "OTHER" => Ok(Self::Other),
+                "EXPIRED_UNCAPTURED_CHARGE" => Ok(Self::ExpiredUncapturedCharge),
+                "AVAILABILITY_CHECK_FAILED" => Ok(Self::AvailabilityCheckFailed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundAgentReasonKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundAgentReasonKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Who requested the refund.
@@ -3250,7 +5164,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundAgentRequestor {
-        Known(Known),
+        Known(BookingRefundAgentRequestorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundAgentRequestor {
@@ -3261,9 +5175,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundAgentRequestor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundAgentRequestorKnown>
+    for BookingRefundAgentRequestor {
+        fn from(value: BookingRefundAgentRequestorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundAgentRequestorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundAgentRequestorKnown {
+        #[serde(rename = "BY_SUPPLIER")]
+        BySupplier,
+        #[serde(rename = "BY_ADMIN")]
+        ByAdmin,
+        #[serde(rename = "BY_STRIPE")]
+        ByStripe,
+        #[serde(rename = "BY_SYSTEM")]
+        BySystem,
+        #[serde(rename = "BY_AGENT")]
+        ByAgent,
+        #[serde(rename = "BY_GUEST")]
+        ByGuest,
+    }
+    impl ::std::fmt::Display for BookingRefundAgentRequestorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::BySupplier => f.write_str("BY_SUPPLIER"),
+                Self::ByAdmin => f.write_str("BY_ADMIN"),
+                Self::ByStripe => f.write_str("BY_STRIPE"),
+                Self::BySystem => f.write_str("BY_SYSTEM"),
+                Self::ByAgent => f.write_str("BY_AGENT"),
+                Self::ByGuest => f.write_str("BY_GUEST"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundAgentRequestorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BY_SUPPLIER" => Ok(Self::BySupplier),
+                "BY_ADMIN" => Ok(Self::ByAdmin),
+                "BY_STRIPE" => Ok(Self::ByStripe),
+                "BY_SYSTEM" => Ok(Self::BySystem),
+                "BY_AGENT" => Ok(Self::ByAgent),
+                "BY_GUEST" => Ok(Self::ByGuest),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundAgentRequestorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundAgentRequestorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Current status of this refund.
@@ -3276,7 +5264,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundAgentStatus {
-        Known(Known),
+        Known(BookingRefundAgentStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundAgentStatus {
@@ -3287,9 +5275,79 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundAgentStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundAgentStatusKnown>
+    for BookingRefundAgentStatus {
+        fn from(value: BookingRefundAgentStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundAgentStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundAgentStatusKnown {
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "SUCCEEDED")]
+        Succeeded,
+        #[serde(rename = "CANCELED")]
+        Canceled,
+        #[serde(rename = "REQUIRES_ACTION")]
+        RequiresAction,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for BookingRefundAgentStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("PENDING"),
+                Self::Succeeded => f.write_str("SUCCEEDED"),
+                Self::Canceled => f.write_str("CANCELED"),
+                Self::RequiresAction => f.write_str("REQUIRES_ACTION"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundAgentStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING" => Ok(Self::Pending),
+                "SUCCEEDED" => Ok(Self::Succeeded),
+                "CANCELED" => Ok(Self::Canceled),
+                "REQUIRES_ACTION" => Ok(Self::RequiresAction),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundAgentStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundAgentStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether the booking should be cancelled when this refund is approved. Applied at admin-approval time, not at request time.
@@ -3302,7 +5360,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundCancelOnRefund {
-        Known(Known),
+        Known(BookingRefundCancelOnRefundKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundCancelOnRefund {
@@ -3313,9 +5371,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundCancelOnRefund {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundCancelOnRefundKnown>
+    for BookingRefundCancelOnRefund {
+        fn from(value: BookingRefundCancelOnRefundKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundCancelOnRefundKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundCancelOnRefundKnown {
+        #[serde(rename = "NONE")]
+        None,
+        #[serde(rename = "CANCEL_ON_SUCCESSFUL_REFUND")]
+        CancelOnSuccessfulRefund,
+        #[serde(rename = "CANCEL_REGARDLESS")]
+        CancelRegardless,
+    }
+    impl ::std::fmt::Display for BookingRefundCancelOnRefundKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::None => f.write_str("NONE"),
+                Self::CancelOnSuccessfulRefund => {
+                    f.write_str("CANCEL_ON_SUCCESSFUL_REFUND")
+                }
+                Self::CancelRegardless => f.write_str("CANCEL_REGARDLESS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundCancelOnRefundKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NONE" => Ok(Self::None),
+                "CANCEL_ON_SUCCESSFUL_REFUND" => Ok(Self::CancelOnSuccessfulRefund),
+                "CANCEL_REGARDLESS" => Ok(Self::CancelRegardless),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundCancelOnRefundKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundCancelOnRefundKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Reason for the refund.
@@ -3328,7 +5450,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundReason {
-        Known(Known),
+        Known(BookingRefundReasonKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundReason {
@@ -3339,9 +5461,111 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundReason {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundReasonKnown> for BookingRefundReason {
+        fn from(value: BookingRefundReasonKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundReasonKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundReasonKnown {
+        #[serde(rename = "DUPLICATE")]
+        Duplicate,
+        #[serde(rename = "FRAUDULENT")]
+        Fraudulent,
+        #[serde(rename = "REQUESTED_BY_CUSTOMER")]
+        RequestedByCustomer,
+        #[serde(rename = "GUEST_COMPLAINT")]
+        GuestComplaint,
+        #[serde(rename = "GUEST_BOOKED_INCORRECT_DATE")]
+        GuestBookedIncorrectDate,
+        #[serde(rename = "GUEST_SICK")]
+        GuestSick,
+        #[serde(rename = "OVERBOOKING")]
+        Overbooking,
+        #[serde(rename = "EMERGENCY")]
+        Emergency,
+        #[serde(rename = "FLIGHT_CANCELLED")]
+        FlightCancelled,
+        #[serde(rename = "DEATH_IN_FAMILY")]
+        DeathInFamily,
+        #[serde(rename = "OTHER")]
+        Other,
+        #[serde(rename = "EXPIRED_UNCAPTURED_CHARGE")]
+        ExpiredUncapturedCharge,
+        #[serde(rename = "AVAILABILITY_CHECK_FAILED")]
+        AvailabilityCheckFailed,
+    }
+    impl ::std::fmt::Display for BookingRefundReasonKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Duplicate => f.write_str("DUPLICATE"),
+                Self::Fraudulent => f.write_str("FRAUDULENT"),
+                Self::RequestedByCustomer => f.write_str("REQUESTED_BY_CUSTOMER"),
+                Self::GuestComplaint => f.write_str("GUEST_COMPLAINT"),
+                Self::GuestBookedIncorrectDate => {
+                    f.write_str("GUEST_BOOKED_INCORRECT_DATE")
+                }
+                Self::GuestSick => f.write_str("GUEST_SICK"),
+                Self::Overbooking => f.write_str("OVERBOOKING"),
+                Self::Emergency => f.write_str("EMERGENCY"),
+                Self::FlightCancelled => f.write_str("FLIGHT_CANCELLED"),
+                Self::DeathInFamily => f.write_str("DEATH_IN_FAMILY"),
+                Self::Other => f.write_str("OTHER"),
+                Self::ExpiredUncapturedCharge => f.write_str("EXPIRED_UNCAPTURED_CHARGE"),
+                Self::AvailabilityCheckFailed => f.write_str("AVAILABILITY_CHECK_FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundReasonKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DUPLICATE" => Ok(Self::Duplicate),
+                "FRAUDULENT" => Ok(Self::Fraudulent),
+                "REQUESTED_BY_CUSTOMER" => Ok(Self::RequestedByCustomer),
+                "GUEST_COMPLAINT" => Ok(Self::GuestComplaint),
+                "GUEST_BOOKED_INCORRECT_DATE" => Ok(Self::GuestBookedIncorrectDate),
+                "GUEST_SICK" => Ok(Self::GuestSick),
+                "OVERBOOKING" => Ok(Self::Overbooking),
+                "EMERGENCY" => Ok(Self::Emergency),
+                "FLIGHT_CANCELLED" => Ok(Self::FlightCancelled),
+                "DEATH_IN_FAMILY" => Ok(Self::DeathInFamily),
+                "OTHER" => Ok(Self::Other),
+                "EXPIRED_UNCAPTURED_CHARGE" => Ok(Self::ExpiredUncapturedCharge),
+                "AVAILABILITY_CHECK_FAILED" => Ok(Self::AvailabilityCheckFailed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundReasonKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingRefundReasonKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Who requested the refund.
@@ -3354,7 +5578,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundRequestor {
-        Known(Known),
+        Known(BookingRefundRequestorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundRequestor {
@@ -3365,9 +5589,81 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundRequestor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundRequestorKnown> for BookingRefundRequestor {
+        fn from(value: BookingRefundRequestorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundRequestorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundRequestorKnown {
+        #[serde(rename = "BY_SUPPLIER")]
+        BySupplier,
+        #[serde(rename = "BY_ADMIN")]
+        ByAdmin,
+        #[serde(rename = "BY_STRIPE")]
+        ByStripe,
+        #[serde(rename = "BY_SYSTEM")]
+        BySystem,
+        #[serde(rename = "BY_AGENT")]
+        ByAgent,
+        #[serde(rename = "BY_GUEST")]
+        ByGuest,
+    }
+    impl ::std::fmt::Display for BookingRefundRequestorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::BySupplier => f.write_str("BY_SUPPLIER"),
+                Self::ByAdmin => f.write_str("BY_ADMIN"),
+                Self::ByStripe => f.write_str("BY_STRIPE"),
+                Self::BySystem => f.write_str("BY_SYSTEM"),
+                Self::ByAgent => f.write_str("BY_AGENT"),
+                Self::ByGuest => f.write_str("BY_GUEST"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundRequestorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BY_SUPPLIER" => Ok(Self::BySupplier),
+                "BY_ADMIN" => Ok(Self::ByAdmin),
+                "BY_STRIPE" => Ok(Self::ByStripe),
+                "BY_SYSTEM" => Ok(Self::BySystem),
+                "BY_AGENT" => Ok(Self::ByAgent),
+                "BY_GUEST" => Ok(Self::ByGuest),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundRequestorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingRefundRequestorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Current status of this refund.
@@ -3380,7 +5676,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundStatus {
-        Known(Known),
+        Known(BookingRefundStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundStatus {
@@ -3391,9 +5687,77 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundStatusKnown> for BookingRefundStatus {
+        fn from(value: BookingRefundStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundStatusKnown {
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "SUCCEEDED")]
+        Succeeded,
+        #[serde(rename = "CANCELED")]
+        Canceled,
+        #[serde(rename = "REQUIRES_ACTION")]
+        RequiresAction,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for BookingRefundStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("PENDING"),
+                Self::Succeeded => f.write_str("SUCCEEDED"),
+                Self::Canceled => f.write_str("CANCELED"),
+                Self::RequiresAction => f.write_str("REQUIRES_ACTION"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING" => Ok(Self::Pending),
+                "SUCCEEDED" => Ok(Self::Succeeded),
+                "CANCELED" => Ok(Self::Canceled),
+                "REQUIRES_ACTION" => Ok(Self::RequiresAction),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingRefundStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingRoomStay`
@@ -3688,7 +6052,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingStatusTransitionAgentFromStatus {
-        Known(Known),
+        Known(BookingStatusTransitionAgentFromStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingStatusTransitionAgentFromStatus {
@@ -3699,9 +6063,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingStatusTransitionAgentFromStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingStatusTransitionAgentFromStatusKnown>
+    for BookingStatusTransitionAgentFromStatus {
+        fn from(value: BookingStatusTransitionAgentFromStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingStatusTransitionAgentFromStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingStatusTransitionAgentFromStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingStatusTransitionAgentFromStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingStatusTransitionAgentFromStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingStatusTransitionAgentFromStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingStatusTransitionAgentFromStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status after the transition.
@@ -3714,7 +6160,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingStatusTransitionAgentToStatus {
-        Known(Known),
+        Known(BookingStatusTransitionAgentToStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingStatusTransitionAgentToStatus {
@@ -3725,9 +6171,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingStatusTransitionAgentToStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingStatusTransitionAgentToStatusKnown>
+    for BookingStatusTransitionAgentToStatus {
+        fn from(value: BookingStatusTransitionAgentToStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingStatusTransitionAgentToStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingStatusTransitionAgentToStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingStatusTransitionAgentToStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingStatusTransitionAgentToStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingStatusTransitionAgentToStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingStatusTransitionAgentToStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status before the transition.
@@ -3740,7 +6268,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingStatusTransitionFromStatus {
-        Known(Known),
+        Known(BookingStatusTransitionFromStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingStatusTransitionFromStatus {
@@ -3751,9 +6279,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingStatusTransitionFromStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingStatusTransitionFromStatusKnown>
+    for BookingStatusTransitionFromStatus {
+        fn from(value: BookingStatusTransitionFromStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingStatusTransitionFromStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingStatusTransitionFromStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingStatusTransitionFromStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingStatusTransitionFromStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingStatusTransitionFromStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingStatusTransitionFromStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status after the transition.
@@ -3766,7 +6376,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingStatusTransitionToStatus {
-        Known(Known),
+        Known(BookingStatusTransitionToStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingStatusTransitionToStatus {
@@ -3777,9 +6387,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingStatusTransitionToStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingStatusTransitionToStatusKnown>
+    for BookingStatusTransitionToStatus {
+        fn from(value: BookingStatusTransitionToStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingStatusTransitionToStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingStatusTransitionToStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingStatusTransitionToStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingStatusTransitionToStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingStatusTransitionToStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingStatusTransitionToStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingStayRate`
@@ -4475,7 +7167,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingUserSessionAgentLifestyle {
-        Known(Known),
+        Known(BookingUserSessionAgentLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingUserSessionAgentLifestyle {
@@ -4486,9 +7178,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingUserSessionAgentLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingUserSessionAgentLifestyleKnown>
+    for BookingUserSessionAgentLifestyle {
+        fn from(value: BookingUserSessionAgentLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingUserSessionAgentLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingUserSessionAgentLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for BookingUserSessionAgentLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingUserSessionAgentLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingUserSessionAgentLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingUserSessionAgentLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The preferred user lifestyle.
@@ -4501,7 +7335,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingUserSessionLifestyle {
-        Known(Known),
+        Known(BookingUserSessionLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingUserSessionLifestyle {
@@ -4512,9 +7346,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingUserSessionLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingUserSessionLifestyleKnown>
+    for BookingUserSessionLifestyle {
+        fn from(value: BookingUserSessionLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingUserSessionLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingUserSessionLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for BookingUserSessionLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingUserSessionLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingUserSessionLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingUserSessionLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CancellationPolicyLightweight`
@@ -4602,7 +7578,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAdvanceCancellationFreeOfCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4614,10 +7590,129 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAdvanceCancellationFreeOfCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown,
+    > for CancellationPolicyLightweightAdvanceCancellationFreeOfCharge {
+        fn from(
+            value: CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown {
+        #[serde(rename = "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilEighteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilFourteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UntilEighteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::UntilFourteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilEighteenHundredHoursOnDayOfArrival)
+                }
+                "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilFourteenHundredHoursOnDayOfArrival)
+                }
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CancellationPolicyLightweightAgent`
@@ -4705,7 +7800,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentAdvanceCancellationFreeOfCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4717,10 +7812,129 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown,
+    > for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfCharge {
+        fn from(
+            value: CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        #[serde(rename = "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilEighteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilFourteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UntilEighteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::UntilFourteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilEighteenHundredHoursOnDayOfArrival)
+                }
+                "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilFourteenHundredHoursOnDayOfArrival)
+                }
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///In case the 'Refundable cancellation charge' is set, a different no show charge can be applied.
@@ -4733,7 +7947,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentNoShowCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentNoShowChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CancellationPolicyLightweightAgentNoShowCharge {
@@ -4744,9 +7958,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CancellationPolicyLightweightAgentNoShowCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CancellationPolicyLightweightAgentNoShowChargeKnown>
+    for CancellationPolicyLightweightAgentNoShowCharge {
+        fn from(value: CancellationPolicyLightweightAgentNoShowChargeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentNoShowChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentNoShowChargeKnown {
+        #[serde(rename = "SAME_AS_CANCELLATION_FEE")]
+        SameAsCancellationFee,
+        #[serde(rename = "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")]
+        OneHundredPercentOfTotalCharge,
+    }
+    impl ::std::fmt::Display for CancellationPolicyLightweightAgentNoShowChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SameAsCancellationFee => f.write_str("SAME_AS_CANCELLATION_FEE"),
+                Self::OneHundredPercentOfTotalCharge => {
+                    f.write_str("ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for CancellationPolicyLightweightAgentNoShowChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SAME_AS_CANCELLATION_FEE" => Ok(Self::SameAsCancellationFee),
+                "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE" => {
+                    Ok(Self::OneHundredPercentOfTotalCharge)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If the guest does not honor the non-refundable deadline rule, this charge dictates what she owes after the deadline passes.
@@ -4759,7 +8036,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4771,10 +8050,90 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown,
+    >
     for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///When the cancellation policy is non-refundable, this flag can be set and indicates there is more rules involved to calculate what the guest will owe in case of a cancellation.
@@ -4787,7 +8146,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentNonRefundableCancellationCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4799,10 +8158,85 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAgentNonRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightAgentNonRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The non-refundable charge might can have a deadline. If that deadline passes, the guest might be charged more.
@@ -4815,7 +8249,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentNonRefundableDeadline {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentNonRefundableDeadlineKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4827,10 +8261,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAgentNonRefundableDeadline {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentNonRefundableDeadlineKnown,
+    > for CancellationPolicyLightweightAgentNonRefundableDeadline {
+        fn from(
+            value: CancellationPolicyLightweightAgentNonRefundableDeadlineKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentNonRefundableDeadlineKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If advanceCancellationFreeOfCharge rules is not honored, this property explains what the guest will be charged.
@@ -4843,7 +8380,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentRefundableCancellationCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentRefundableCancellationChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4855,10 +8392,93 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAgentRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightAgentRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightAgentRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SIXTY_PERCENT")]
+        SixtyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "NINENTY_PERCENT")]
+        NinentyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SixtyPercent => f.write_str("SIXTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::NinentyPercent => f.write_str("NINENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SIXTY_PERCENT" => Ok(Self::SixtyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "NINENTY_PERCENT" => Ok(Self::NinentyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///In case the 'Refundable cancellation charge' is set, a different no show charge can be applied.
@@ -4871,7 +8491,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNoShowCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightNoShowChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CancellationPolicyLightweightNoShowCharge {
@@ -4882,9 +8502,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CancellationPolicyLightweightNoShowCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CancellationPolicyLightweightNoShowChargeKnown>
+    for CancellationPolicyLightweightNoShowCharge {
+        fn from(value: CancellationPolicyLightweightNoShowChargeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNoShowChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNoShowChargeKnown {
+        #[serde(rename = "SAME_AS_CANCELLATION_FEE")]
+        SameAsCancellationFee,
+        #[serde(rename = "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")]
+        OneHundredPercentOfTotalCharge,
+    }
+    impl ::std::fmt::Display for CancellationPolicyLightweightNoShowChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SameAsCancellationFee => f.write_str("SAME_AS_CANCELLATION_FEE"),
+                Self::OneHundredPercentOfTotalCharge => {
+                    f.write_str("ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for CancellationPolicyLightweightNoShowChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SAME_AS_CANCELLATION_FEE" => Ok(Self::SameAsCancellationFee),
+                "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE" => {
+                    Ok(Self::OneHundredPercentOfTotalCharge)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If the guest does not honor the non-refundable deadline rule, this charge dictates what she owes after the deadline passes.
@@ -4897,7 +8580,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4909,10 +8594,89 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown,
+    > for CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///When the cancellation policy is non-refundable, this flag can be set and indicates there is more rules involved to calculate what the guest will owe in case of a cancellation.
@@ -4925,7 +8689,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonRefundableCancellationCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightNonRefundableCancellationChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4937,10 +8701,85 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightNonRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightNonRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightNonRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightNonRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The non-refundable charge might can have a deadline. If that deadline passes, the guest might be charged more.
@@ -4953,7 +8792,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonRefundableDeadline {
-        Known(Known),
+        Known(CancellationPolicyLightweightNonRefundableDeadlineKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CancellationPolicyLightweightNonRefundableDeadline {
@@ -4964,10 +8803,110 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CancellationPolicyLightweightNonRefundableDeadlineKnown>
     for CancellationPolicyLightweightNonRefundableDeadline {
-        fn from(value: Known) -> Self {
+        fn from(value: CancellationPolicyLightweightNonRefundableDeadlineKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonRefundableDeadlineKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonRefundableDeadlineKnown {
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonRefundableDeadlineKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonRefundableDeadlineKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If advanceCancellationFreeOfCharge rules is not honored, this property explains what the guest will be charged.
@@ -4980,7 +8919,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightRefundableCancellationCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightRefundableCancellationChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -4992,10 +8931,93 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SIXTY_PERCENT")]
+        SixtyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "NINENTY_PERCENT")]
+        NinentyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SixtyPercent => f.write_str("SIXTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::NinentyPercent => f.write_str("NINENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SIXTY_PERCENT" => Ok(Self::SixtyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "NINENTY_PERCENT" => Ok(Self::NinentyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///BookingItineraryRoomConfigurationChild configuration
@@ -7160,7 +11182,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentCardDesign {
-        Known(Known),
+        Known(CustomizationLightweightAgentCardDesignKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentCardDesign {
@@ -7171,9 +11193,63 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentCardDesign {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentCardDesignKnown>
+    for CustomizationLightweightAgentCardDesign {
+        fn from(value: CustomizationLightweightAgentCardDesignKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentCardDesignKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentCardDesignKnown {
+        #[serde(rename = "DEFAULT")]
+        Default,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentCardDesignKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("DEFAULT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentCardDesignKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DEFAULT" => Ok(Self::Default),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you large you want our web component cards to be.
@@ -7186,7 +11262,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentCardLayout {
-        Known(Known),
+        Known(CustomizationLightweightAgentCardLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentCardLayout {
@@ -7197,9 +11273,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentCardLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentCardLayoutKnown>
+    for CustomizationLightweightAgentCardLayout {
+        fn from(value: CustomizationLightweightAgentCardLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentCardLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentCardLayoutKnown {
+        #[serde(rename = "HORIZONTAL")]
+        Horizontal,
+        #[serde(rename = "VERTICAL")]
+        Vertical,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentCardLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Horizontal => f.write_str("HORIZONTAL"),
+                Self::Vertical => f.write_str("VERTICAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentCardLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HORIZONTAL" => Ok(Self::Horizontal),
+                "VERTICAL" => Ok(Self::Vertical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Control which lifestyle contextx your users see initially.
@@ -7212,7 +11346,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentDefaultLifestyle {
-        Known(Known),
+        Known(CustomizationLightweightAgentDefaultLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentDefaultLifestyle {
@@ -7223,9 +11357,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentDefaultLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentDefaultLifestyleKnown>
+    for CustomizationLightweightAgentDefaultLifestyle {
+        fn from(value: CustomizationLightweightAgentDefaultLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentDefaultLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentDefaultLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentDefaultLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentDefaultLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightAgentDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for the booking engine. Null means use the system default.
@@ -7238,7 +11515,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentFontId {
-        Known(Known),
+        Known(CustomizationLightweightAgentFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentFontId {
@@ -7249,9 +11526,139 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentFontId {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentFontIdKnown>
+    for CustomizationLightweightAgentFontId {
+        fn from(value: CustomizationLightweightAgentFontIdKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you want our web component cards laid out.
@@ -7264,7 +11671,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentLayout {
-        Known(Known),
+        Known(CustomizationLightweightAgentLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentLayout {
@@ -7275,9 +11682,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentLayoutKnown>
+    for CustomizationLightweightAgentLayout {
+        fn from(value: CustomizationLightweightAgentLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentLayoutKnown {
+        #[serde(rename = "INFORMATIONAL")]
+        Informational,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Informational => f.write_str("INFORMATIONAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INFORMATIONAL" => Ok(Self::Informational),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Sales channel sub-type.
@@ -7290,7 +11755,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentSubType {
-        Known(Known),
+        Known(CustomizationLightweightAgentSubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentSubType {
@@ -7301,9 +11766,143 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentSubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentSubTypeKnown>
+    for CustomizationLightweightAgentSubType {
+        fn from(value: CustomizationLightweightAgentSubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentSubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentSubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentSubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentSubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Action to complete once a user clicks on the CTA button on inventory.
@@ -7316,7 +11915,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentWcBookClickAction {
-        Known(Known),
+        Known(CustomizationLightweightAgentWcBookClickActionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentWcBookClickAction {
@@ -7327,9 +11926,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentWcBookClickAction {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentWcBookClickActionKnown>
+    for CustomizationLightweightAgentWcBookClickAction {
+        fn from(value: CustomizationLightweightAgentWcBookClickActionKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentWcBookClickActionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentWcBookClickActionKnown {
+        #[serde(rename = "FORWARD_TO_IBE")]
+        ForwardToIbe,
+        #[serde(rename = "IBE_MODAL")]
+        IbeModal,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentWcBookClickActionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ForwardToIbe => f.write_str("FORWARD_TO_IBE"),
+                Self::IbeModal => f.write_str("IBE_MODAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentWcBookClickActionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FORWARD_TO_IBE" => Ok(Self::ForwardToIbe),
+                "IBE_MODAL" => Ok(Self::IbeModal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightAgentWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose the card design to use on our web component cards.
@@ -7342,7 +12000,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightCardDesign {
-        Known(Known),
+        Known(CustomizationLightweightCardDesignKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightCardDesign {
@@ -7353,9 +12011,63 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightCardDesign {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightCardDesignKnown>
+    for CustomizationLightweightCardDesign {
+        fn from(value: CustomizationLightweightCardDesignKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightCardDesignKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightCardDesignKnown {
+        #[serde(rename = "DEFAULT")]
+        Default,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightCardDesignKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("DEFAULT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightCardDesignKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DEFAULT" => Ok(Self::Default),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you large you want our web component cards to be.
@@ -7368,7 +12080,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightCardLayout {
-        Known(Known),
+        Known(CustomizationLightweightCardLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightCardLayout {
@@ -7379,9 +12091,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightCardLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightCardLayoutKnown>
+    for CustomizationLightweightCardLayout {
+        fn from(value: CustomizationLightweightCardLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightCardLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightCardLayoutKnown {
+        #[serde(rename = "HORIZONTAL")]
+        Horizontal,
+        #[serde(rename = "VERTICAL")]
+        Vertical,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightCardLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Horizontal => f.write_str("HORIZONTAL"),
+                Self::Vertical => f.write_str("VERTICAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightCardLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HORIZONTAL" => Ok(Self::Horizontal),
+                "VERTICAL" => Ok(Self::Vertical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Control which lifestyle contextx your users see initially.
@@ -7394,7 +12164,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightDefaultLifestyle {
-        Known(Known),
+        Known(CustomizationLightweightDefaultLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightDefaultLifestyle {
@@ -7405,9 +12175,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightDefaultLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightDefaultLifestyleKnown>
+    for CustomizationLightweightDefaultLifestyle {
+        fn from(value: CustomizationLightweightDefaultLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightDefaultLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightDefaultLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightDefaultLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightDefaultLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for the booking engine. Null means use the system default.
@@ -7420,7 +12333,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightFontId {
-        Known(Known),
+        Known(CustomizationLightweightFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightFontId {
@@ -7431,9 +12344,139 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightFontId {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightFontIdKnown>
+    for CustomizationLightweightFontId {
+        fn from(value: CustomizationLightweightFontIdKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you want our web component cards laid out.
@@ -7446,7 +12489,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightLayout {
-        Known(Known),
+        Known(CustomizationLightweightLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightLayout {
@@ -7457,9 +12500,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightLayoutKnown>
+    for CustomizationLightweightLayout {
+        fn from(value: CustomizationLightweightLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightLayoutKnown {
+        #[serde(rename = "INFORMATIONAL")]
+        Informational,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Informational => f.write_str("INFORMATIONAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INFORMATIONAL" => Ok(Self::Informational),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Sales channel sub-type.
@@ -7472,7 +12573,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightSubType {
-        Known(Known),
+        Known(CustomizationLightweightSubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightSubType {
@@ -7483,9 +12584,143 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightSubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightSubTypeKnown>
+    for CustomizationLightweightSubType {
+        fn from(value: CustomizationLightweightSubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightSubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightSubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightSubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightSubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Action to complete once a user clicks on the CTA button on inventory.
@@ -7498,7 +12733,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightWcBookClickAction {
-        Known(Known),
+        Known(CustomizationLightweightWcBookClickActionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightWcBookClickAction {
@@ -7509,9 +12744,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightWcBookClickAction {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightWcBookClickActionKnown>
+    for CustomizationLightweightWcBookClickAction {
+        fn from(value: CustomizationLightweightWcBookClickActionKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightWcBookClickActionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightWcBookClickActionKnown {
+        #[serde(rename = "FORWARD_TO_IBE")]
+        ForwardToIbe,
+        #[serde(rename = "IBE_MODAL")]
+        IbeModal,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightWcBookClickActionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ForwardToIbe => f.write_str("FORWARD_TO_IBE"),
+                Self::IbeModal => f.write_str("IBE_MODAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightWcBookClickActionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FORWARD_TO_IBE" => Ok(Self::ForwardToIbe),
+                "IBE_MODAL" => Ok(Self::IbeModal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CustomizationManagingEntity`
@@ -7732,7 +13026,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityCardDesign {
-        Known(Known),
+        Known(CustomizationManagingEntityCardDesignKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityCardDesign {
@@ -7743,9 +13037,63 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityCardDesign {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityCardDesignKnown>
+    for CustomizationManagingEntityCardDesign {
+        fn from(value: CustomizationManagingEntityCardDesignKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityCardDesignKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityCardDesignKnown {
+        #[serde(rename = "DEFAULT")]
+        Default,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityCardDesignKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("DEFAULT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityCardDesignKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DEFAULT" => Ok(Self::Default),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntityCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you large you want our web component cards to be.
@@ -7758,7 +13106,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityCardLayout {
-        Known(Known),
+        Known(CustomizationManagingEntityCardLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityCardLayout {
@@ -7769,9 +13117,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityCardLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityCardLayoutKnown>
+    for CustomizationManagingEntityCardLayout {
+        fn from(value: CustomizationManagingEntityCardLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityCardLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityCardLayoutKnown {
+        #[serde(rename = "HORIZONTAL")]
+        Horizontal,
+        #[serde(rename = "VERTICAL")]
+        Vertical,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityCardLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Horizontal => f.write_str("HORIZONTAL"),
+                Self::Vertical => f.write_str("VERTICAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityCardLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HORIZONTAL" => Ok(Self::Horizontal),
+                "VERTICAL" => Ok(Self::Vertical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntityCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Control which lifestyle contextx your users see initially.
@@ -7784,7 +13190,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityDefaultLifestyle {
-        Known(Known),
+        Known(CustomizationManagingEntityDefaultLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityDefaultLifestyle {
@@ -7795,9 +13201,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityDefaultLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityDefaultLifestyleKnown>
+    for CustomizationManagingEntityDefaultLifestyle {
+        fn from(value: CustomizationManagingEntityDefaultLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityDefaultLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityDefaultLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityDefaultLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityDefaultLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationManagingEntityDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for the booking engine. Null means use the system default.
@@ -7810,7 +13359,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityFontId {
-        Known(Known),
+        Known(CustomizationManagingEntityFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityFontId {
@@ -7821,9 +13370,139 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityFontId {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityFontIdKnown>
+    for CustomizationManagingEntityFontId {
+        fn from(value: CustomizationManagingEntityFontIdKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you want our web component cards laid out.
@@ -7836,7 +13515,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityLayout {
-        Known(Known),
+        Known(CustomizationManagingEntityLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityLayout {
@@ -7847,9 +13526,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityLayoutKnown>
+    for CustomizationManagingEntityLayout {
+        fn from(value: CustomizationManagingEntityLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityLayoutKnown {
+        #[serde(rename = "INFORMATIONAL")]
+        Informational,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Informational => f.write_str("INFORMATIONAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INFORMATIONAL" => Ok(Self::Informational),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Sales channel sub-type.
@@ -7862,7 +13599,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntitySubType {
-        Known(Known),
+        Known(CustomizationManagingEntitySubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntitySubType {
@@ -7873,9 +13610,143 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntitySubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntitySubTypeKnown>
+    for CustomizationManagingEntitySubType {
+        fn from(value: CustomizationManagingEntitySubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntitySubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntitySubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntitySubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntitySubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Action to complete once a user clicks on the CTA button on inventory.
@@ -7888,7 +13759,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityWcBookClickAction {
-        Known(Known),
+        Known(CustomizationManagingEntityWcBookClickActionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityWcBookClickAction {
@@ -7899,9 +13770,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityWcBookClickAction {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityWcBookClickActionKnown>
+    for CustomizationManagingEntityWcBookClickAction {
+        fn from(value: CustomizationManagingEntityWcBookClickActionKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityWcBookClickActionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityWcBookClickActionKnown {
+        #[serde(rename = "FORWARD_TO_IBE")]
+        ForwardToIbe,
+        #[serde(rename = "IBE_MODAL")]
+        IbeModal,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityWcBookClickActionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ForwardToIbe => f.write_str("FORWARD_TO_IBE"),
+                Self::IbeModal => f.write_str("IBE_MODAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityWcBookClickActionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FORWARD_TO_IBE" => Ok(Self::ForwardToIbe),
+                "IBE_MODAL" => Ok(Self::IbeModal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationManagingEntityWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CustomizationThemeColors`
@@ -8287,7 +14217,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum FeeAgentType {
-        Known(Known),
+        Known(FeeAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for FeeAgentType {
@@ -8298,9 +14228,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for FeeAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<FeeAgentTypeKnown> for FeeAgentType {
+        fn from(value: FeeAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`FeeAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum FeeAgentTypeKnown {
+        #[serde(rename = "ACQUIRING")]
+        Acquiring,
+        #[serde(rename = "FX")]
+        Fx,
+        #[serde(rename = "TAX")]
+        Tax,
+    }
+    impl ::std::fmt::Display for FeeAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Acquiring => f.write_str("ACQUIRING"),
+                Self::Fx => f.write_str("FX"),
+                Self::Tax => f.write_str("TAX"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FeeAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACQUIRING" => Ok(Self::Acquiring),
+                "FX" => Ok(Self::Fx),
+                "TAX" => Ok(Self::Tax),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FeeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FeeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of fee
@@ -8313,7 +14303,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum FeeType {
-        Known(Known),
+        Known(FeeTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for FeeType {
@@ -8324,9 +14314,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for FeeType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<FeeTypeKnown> for FeeType {
+        fn from(value: FeeTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`FeeTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum FeeTypeKnown {
+        #[serde(rename = "ACQUIRING")]
+        Acquiring,
+        #[serde(rename = "FX")]
+        Fx,
+        #[serde(rename = "TAX")]
+        Tax,
+    }
+    impl ::std::fmt::Display for FeeTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Acquiring => f.write_str("ACQUIRING"),
+                Self::Fx => f.write_str("FX"),
+                Self::Tax => f.write_str("TAX"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FeeTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACQUIRING" => Ok(Self::Acquiring),
+                "FX" => Ok(Self::Fx),
+                "TAX" => Ok(Self::Tax),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FeeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FeeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`FilterDescriptor`
@@ -9707,7 +15757,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GeoNameLightweightAgentType {
-        Known(Known),
+        Known(GeoNameLightweightAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GeoNameLightweightAgentType {
@@ -9718,9 +15768,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GeoNameLightweightAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GeoNameLightweightAgentTypeKnown>
+    for GeoNameLightweightAgentType {
+        fn from(value: GeoNameLightweightAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GeoNameLightweightAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GeoNameLightweightAgentTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for GeoNameLightweightAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeoNameLightweightAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GeoNameLightweightAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GeoNameLightweightAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///GeoNames have been created at [https://geonames.org](https://geonames.org) and contain geographical destinations we use as geoname data to associate travel inventory with a location.
@@ -9793,7 +15905,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GeoNameLightweightAuthenticatedEntityType {
-        Known(Known),
+        Known(GeoNameLightweightAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GeoNameLightweightAuthenticatedEntityType {
@@ -9804,9 +15916,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GeoNameLightweightAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GeoNameLightweightAuthenticatedEntityTypeKnown>
+    for GeoNameLightweightAuthenticatedEntityType {
+        fn from(value: GeoNameLightweightAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GeoNameLightweightAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GeoNameLightweightAuthenticatedEntityTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for GeoNameLightweightAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeoNameLightweightAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GeoNameLightweightAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GeoNameLightweightAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///GeoNames have been created at [https://geonames.org](https://geonames.org) and contain geographical destinations we use as geoname data to associate travel inventory with a location.
@@ -9879,7 +16054,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GeoNameLightweightManagingEntityType {
-        Known(Known),
+        Known(GeoNameLightweightManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GeoNameLightweightManagingEntityType {
@@ -9890,9 +16065,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GeoNameLightweightManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GeoNameLightweightManagingEntityTypeKnown>
+    for GeoNameLightweightManagingEntityType {
+        fn from(value: GeoNameLightweightManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GeoNameLightweightManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GeoNameLightweightManagingEntityTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for GeoNameLightweightManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeoNameLightweightManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GeoNameLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GeoNameLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///GeoNameLightweight type
@@ -9905,7 +16142,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GeoNameLightweightType {
-        Known(Known),
+        Known(GeoNameLightweightTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GeoNameLightweightType {
@@ -9916,9 +16153,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GeoNameLightweightType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GeoNameLightweightTypeKnown> for GeoNameLightweightType {
+        fn from(value: GeoNameLightweightTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GeoNameLightweightTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GeoNameLightweightTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for GeoNameLightweightTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeoNameLightweightTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GeoNameLightweightTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GeoNameLightweightTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GroupDescriptor`
@@ -10417,7 +16714,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAgentLifestyleType {
-        Known(Known),
+        Known(GuestRoomLightweightAgentLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAgentLifestyleType {
@@ -10428,9 +16725,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightAgentLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightAgentLifestyleTypeKnown>
+    for GuestRoomLightweightAgentLifestyleType {
+        fn from(value: GuestRoomLightweightAgentLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAgentLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAgentLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightAgentLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightAgentLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightAgentLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAgentLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -10443,7 +16882,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAgentPricePoint {
-        Known(Known),
+        Known(GuestRoomLightweightAgentPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAgentPricePoint {
@@ -10454,9 +16893,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightAgentPricePoint {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightAgentPricePointKnown>
+    for GuestRoomLightweightAgentPricePoint {
+        fn from(value: GuestRoomLightweightAgentPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAgentPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAgentPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightAgentPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightAgentPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightAgentPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAgentPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Used to request or specify a gender assignment for a room. Note: Typically used by Hosteliers.
@@ -10469,7 +16998,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAgentRoomGender {
-        Known(Known),
+        Known(GuestRoomLightweightAgentRoomGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAgentRoomGender {
@@ -10480,9 +17009,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightAgentRoomGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightAgentRoomGenderKnown>
+    for GuestRoomLightweightAgentRoomGender {
+        fn from(value: GuestRoomLightweightAgentRoomGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAgentRoomGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAgentRoomGenderKnown {
+        Male,
+        Female,
+        MaleAndFemale,
+        Unknown,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightAgentRoomGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("Male"),
+                Self::Female => f.write_str("Female"),
+                Self::MaleAndFemale => f.write_str("MaleAndFemale"),
+                Self::Unknown => f.write_str("Unknown"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightAgentRoomGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Male" => Ok(Self::Male),
+                "Female" => Ok(Self::Female),
+                "MaleAndFemale" => Ok(Self::MaleAndFemale),
+                "Unknown" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightAgentRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAgentRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicate the type of lifestyle this blocking should be associated with.
@@ -10495,7 +17086,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightLifestyleType {
-        Known(Known),
+        Known(GuestRoomLightweightLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightLifestyleType {
@@ -10506,9 +17097,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightLifestyleTypeKnown>
+    for GuestRoomLightweightLifestyleType {
+        fn from(value: GuestRoomLightweightLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -10521,7 +17254,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightPricePoint {
-        Known(Known),
+        Known(GuestRoomLightweightPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightPricePoint {
@@ -10532,9 +17265,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightPricePoint {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightPricePointKnown>
+    for GuestRoomLightweightPricePoint {
+        fn from(value: GuestRoomLightweightPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Used to request or specify a gender assignment for a room. Note: Typically used by Hosteliers.
@@ -10547,7 +17370,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightRoomGender {
-        Known(Known),
+        Known(GuestRoomLightweightRoomGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightRoomGender {
@@ -10558,9 +17381,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightRoomGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightRoomGenderKnown>
+    for GuestRoomLightweightRoomGender {
+        fn from(value: GuestRoomLightweightRoomGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightRoomGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightRoomGenderKnown {
+        Male,
+        Female,
+        MaleAndFemale,
+        Unknown,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightRoomGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("Male"),
+                Self::Female => f.write_str("Female"),
+                Self::MaleAndFemale => f.write_str("MaleAndFemale"),
+                Self::Unknown => f.write_str("Unknown"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightRoomGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Male" => Ok(Self::Male),
+                "Female" => Ok(Self::Female),
+                "MaleAndFemale" => Ok(Self::MaleAndFemale),
+                "Unknown" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GuestUser`
@@ -10750,62 +17635,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Known`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum Known {
-        #[serde(rename = "SYSTEM")]
-        System,
-        #[serde(rename = "USER")]
-        User,
-    }
-    impl ::std::fmt::Display for Known {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::System => f.write_str("SYSTEM"),
-                Self::User => f.write_str("USER"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Known {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "SYSTEM" => Ok(Self::System),
-                "USER" => Ok(Self::User),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Available withdrawable ledger balance for a single currency.
     #[derive(
         ::serde::Deserialize,
@@ -10903,7 +17732,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum LedgerEntryAccountType {
-        Known(Known),
+        Known(LedgerEntryAccountTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LedgerEntryAccountType {
@@ -10914,9 +17743,77 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for LedgerEntryAccountType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LedgerEntryAccountTypeKnown> for LedgerEntryAccountType {
+        fn from(value: LedgerEntryAccountTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LedgerEntryAccountTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LedgerEntryAccountTypeKnown {
+        #[serde(rename = "ASSETS")]
+        Assets,
+        #[serde(rename = "LIABILITIES")]
+        Liabilities,
+        #[serde(rename = "EQUITY")]
+        Equity,
+        #[serde(rename = "INCOME")]
+        Income,
+        #[serde(rename = "EXPENSES")]
+        Expenses,
+    }
+    impl ::std::fmt::Display for LedgerEntryAccountTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Assets => f.write_str("ASSETS"),
+                Self::Liabilities => f.write_str("LIABILITIES"),
+                Self::Equity => f.write_str("EQUITY"),
+                Self::Income => f.write_str("INCOME"),
+                Self::Expenses => f.write_str("EXPENSES"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LedgerEntryAccountTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ASSETS" => Ok(Self::Assets),
+                "LIABILITIES" => Ok(Self::Liabilities),
+                "EQUITY" => Ok(Self::Equity),
+                "INCOME" => Ok(Self::Income),
+                "EXPENSES" => Ok(Self::Expenses),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LedgerEntryAccountTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LedgerEntryAccountTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The account usage type
@@ -10929,7 +17826,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum LedgerEntryAccountUsageType {
-        Known(Known),
+        Known(LedgerEntryAccountUsageTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LedgerEntryAccountUsageType {
@@ -10940,9 +17837,79 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for LedgerEntryAccountUsageType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LedgerEntryAccountUsageTypeKnown>
+    for LedgerEntryAccountUsageType {
+        fn from(value: LedgerEntryAccountUsageTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LedgerEntryAccountUsageTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LedgerEntryAccountUsageTypeKnown {
+        #[serde(rename = "CASH")]
+        Cash,
+        #[serde(rename = "RECEIVABLE")]
+        Receivable,
+        #[serde(rename = "PAYABLE")]
+        Payable,
+        #[serde(rename = "INVENTORY")]
+        Inventory,
+        #[serde(rename = "CAPITAL")]
+        Capital,
+    }
+    impl ::std::fmt::Display for LedgerEntryAccountUsageTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Cash => f.write_str("CASH"),
+                Self::Receivable => f.write_str("RECEIVABLE"),
+                Self::Payable => f.write_str("PAYABLE"),
+                Self::Inventory => f.write_str("INVENTORY"),
+                Self::Capital => f.write_str("CAPITAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LedgerEntryAccountUsageTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CASH" => Ok(Self::Cash),
+                "RECEIVABLE" => Ok(Self::Receivable),
+                "PAYABLE" => Ok(Self::Payable),
+                "INVENTORY" => Ok(Self::Inventory),
+                "CAPITAL" => Ok(Self::Capital),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LedgerEntryAccountUsageTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LedgerEntryAccountUsageTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of funds.
@@ -10955,7 +17922,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum LedgerEntryFundsType {
-        Known(Known),
+        Known(LedgerEntryFundsTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LedgerEntryFundsType {
@@ -10966,9 +17933,93 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for LedgerEntryFundsType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LedgerEntryFundsTypeKnown> for LedgerEntryFundsType {
+        fn from(value: LedgerEntryFundsTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LedgerEntryFundsTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LedgerEntryFundsTypeKnown {
+        #[serde(rename = "COMMISSION")]
+        Commission,
+        #[serde(rename = "AFFILIATE_AGENCY_FEE")]
+        AffiliateAgencyFee,
+        #[serde(rename = "SUPPLIER_AGENCY_FEE")]
+        SupplierAgencyFee,
+        #[serde(rename = "TRANSACTION_FEE")]
+        TransactionFee,
+        #[serde(rename = "FX_FEE")]
+        FxFee,
+        #[serde(rename = "PLATFORM_FEE")]
+        PlatformFee,
+        #[serde(rename = "SALE")]
+        Sale,
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "STRIPE_REFUND_FEE")]
+        StripeRefundFee,
+    }
+    impl ::std::fmt::Display for LedgerEntryFundsTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Commission => f.write_str("COMMISSION"),
+                Self::AffiliateAgencyFee => f.write_str("AFFILIATE_AGENCY_FEE"),
+                Self::SupplierAgencyFee => f.write_str("SUPPLIER_AGENCY_FEE"),
+                Self::TransactionFee => f.write_str("TRANSACTION_FEE"),
+                Self::FxFee => f.write_str("FX_FEE"),
+                Self::PlatformFee => f.write_str("PLATFORM_FEE"),
+                Self::Sale => f.write_str("SALE"),
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::StripeRefundFee => f.write_str("STRIPE_REFUND_FEE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LedgerEntryFundsTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMMISSION" => Ok(Self::Commission),
+                "AFFILIATE_AGENCY_FEE" => Ok(Self::AffiliateAgencyFee),
+                "SUPPLIER_AGENCY_FEE" => Ok(Self::SupplierAgencyFee),
+                "TRANSACTION_FEE" => Ok(Self::TransactionFee),
+                "FX_FEE" => Ok(Self::FxFee),
+                "PLATFORM_FEE" => Ok(Self::PlatformFee),
+                "SALE" => Ok(Self::Sale),
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "STRIPE_REFUND_FEE" => Ok(Self::StripeRefundFee),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LedgerEntryFundsTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LedgerEntryFundsTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///What the referenceIdentifier above relates to
@@ -10981,7 +18032,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum LedgerEntryReferenceType {
-        Known(Known),
+        Known(LedgerEntryReferenceTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LedgerEntryReferenceType {
@@ -10992,9 +18043,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for LedgerEntryReferenceType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LedgerEntryReferenceTypeKnown>
+    for LedgerEntryReferenceType {
+        fn from(value: LedgerEntryReferenceTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LedgerEntryReferenceTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LedgerEntryReferenceTypeKnown {
+        #[serde(rename = "BOOKING_CONTRACT")]
+        BookingContract,
+        #[serde(rename = "DEPOSIT")]
+        Deposit,
+        #[serde(rename = "WITHDRAWAL")]
+        Withdrawal,
+        #[serde(rename = "TRANSFER")]
+        Transfer,
+    }
+    impl ::std::fmt::Display for LedgerEntryReferenceTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::BookingContract => f.write_str("BOOKING_CONTRACT"),
+                Self::Deposit => f.write_str("DEPOSIT"),
+                Self::Withdrawal => f.write_str("WITHDRAWAL"),
+                Self::Transfer => f.write_str("TRANSFER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LedgerEntryReferenceTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BOOKING_CONTRACT" => Ok(Self::BookingContract),
+                "DEPOSIT" => Ok(Self::Deposit),
+                "WITHDRAWAL" => Ok(Self::Withdrawal),
+                "TRANSFER" => Ok(Self::Transfer),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LedgerEntryReferenceTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LedgerEntryReferenceTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether the entry is CREDIT or DEBIT
@@ -11007,7 +18124,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum LedgerEntryType {
-        Known(Known),
+        Known(LedgerEntryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LedgerEntryType {
@@ -11018,9 +18135,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for LedgerEntryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LedgerEntryTypeKnown> for LedgerEntryType {
+        fn from(value: LedgerEntryTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LedgerEntryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LedgerEntryTypeKnown {
+        #[serde(rename = "CREDIT")]
+        Credit,
+        #[serde(rename = "DEBIT")]
+        Debit,
+    }
+    impl ::std::fmt::Display for LedgerEntryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Credit => f.write_str("CREDIT"),
+                Self::Debit => f.write_str("DEBIT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LedgerEntryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CREDIT" => Ok(Self::Credit),
+                "DEBIT" => Ok(Self::Debit),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LedgerEntryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for LedgerEntryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`LocalizedDescription`
@@ -11093,7 +18266,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum LocalizedDescriptionAgentCreator {
-        Known(Known),
+        Known(LocalizedDescriptionAgentCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LocalizedDescriptionAgentCreator {
@@ -11104,9 +18277,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for LocalizedDescriptionAgentCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LocalizedDescriptionAgentCreatorKnown>
+    for LocalizedDescriptionAgentCreator {
+        fn from(value: LocalizedDescriptionAgentCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LocalizedDescriptionAgentCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LocalizedDescriptionAgentCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for LocalizedDescriptionAgentCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LocalizedDescriptionAgentCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LocalizedDescriptionAgentCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LocalizedDescriptionAgentCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether it was user or system generated.
@@ -11119,7 +18350,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum LocalizedDescriptionCreator {
-        Known(Known),
+        Known(LocalizedDescriptionCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LocalizedDescriptionCreator {
@@ -11130,9 +18361,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for LocalizedDescriptionCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LocalizedDescriptionCreatorKnown>
+    for LocalizedDescriptionCreator {
+        fn from(value: LocalizedDescriptionCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LocalizedDescriptionCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LocalizedDescriptionCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for LocalizedDescriptionCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LocalizedDescriptionCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LocalizedDescriptionCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LocalizedDescriptionCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`LocalizedPrice`
@@ -11542,7 +18831,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityAccountAuthenticatedEntityType {
-        Known(Known),
+        Known(ManagingEntityAccountAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityAccountAuthenticatedEntityType {
@@ -11553,9 +18842,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityAccountAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityAccountAuthenticatedEntityTypeKnown>
+    for ManagingEntityAccountAuthenticatedEntityType {
+        fn from(value: ManagingEntityAccountAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityAccountAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityAccountAuthenticatedEntityTypeKnown {
+        #[serde(rename = "AFFILIATE")]
+        Affiliate,
+        #[serde(rename = "PROPERTY")]
+        Property,
+        #[serde(rename = "PAYMENT")]
+        Payment,
+    }
+    impl ::std::fmt::Display for ManagingEntityAccountAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Affiliate => f.write_str("AFFILIATE"),
+                Self::Property => f.write_str("PROPERTY"),
+                Self::Payment => f.write_str("PAYMENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityAccountAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "AFFILIATE" => Ok(Self::Affiliate),
+                "PROPERTY" => Ok(Self::Property),
+                "PAYMENT" => Ok(Self::Payment),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityAccountAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityAccountAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagingEntityAccountManagingEntity`
@@ -11588,7 +18940,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityAccountManagingEntityType {
-        Known(Known),
+        Known(ManagingEntityAccountManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityAccountManagingEntityType {
@@ -11599,9 +18951,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityAccountManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityAccountManagingEntityTypeKnown>
+    for ManagingEntityAccountManagingEntityType {
+        fn from(value: ManagingEntityAccountManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityAccountManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityAccountManagingEntityTypeKnown {
+        #[serde(rename = "AFFILIATE")]
+        Affiliate,
+        #[serde(rename = "PROPERTY")]
+        Property,
+        #[serde(rename = "PAYMENT")]
+        Payment,
+    }
+    impl ::std::fmt::Display for ManagingEntityAccountManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Affiliate => f.write_str("AFFILIATE"),
+                Self::Property => f.write_str("PROPERTY"),
+                Self::Payment => f.write_str("PAYMENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityAccountManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "AFFILIATE" => Ok(Self::Affiliate),
+                "PROPERTY" => Ok(Self::Property),
+                "PAYMENT" => Ok(Self::Payment),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagingEntityAccountManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityAccountManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagingEntityAuthenticatedEntity`
@@ -11742,7 +19156,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityAuthenticatedEntityOwnerType {
-        Known(Known),
+        Known(ManagingEntityAuthenticatedEntityOwnerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityAuthenticatedEntityOwnerType {
@@ -11753,9 +19167,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityAuthenticatedEntityOwnerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityAuthenticatedEntityOwnerTypeKnown>
+    for ManagingEntityAuthenticatedEntityOwnerType {
+        fn from(value: ManagingEntityAuthenticatedEntityOwnerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityAuthenticatedEntityOwnerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityAuthenticatedEntityOwnerTypeKnown {
+        #[serde(rename = "COMPANY")]
+        Company,
+        #[serde(rename = "INDIVIDUAL")]
+        Individual,
+    }
+    impl ::std::fmt::Display for ManagingEntityAuthenticatedEntityOwnerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Company => f.write_str("COMPANY"),
+                Self::Individual => f.write_str("INDIVIDUAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityAuthenticatedEntityOwnerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMPANY" => Ok(Self::Company),
+                "INDIVIDUAL" => Ok(Self::Individual),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityAuthenticatedEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityAuthenticatedEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status of entity.
@@ -11768,7 +19241,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityAuthenticatedEntityStatus {
-        Known(Known),
+        Known(ManagingEntityAuthenticatedEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityAuthenticatedEntityStatus {
@@ -11779,9 +19252,87 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityAuthenticatedEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityAuthenticatedEntityStatusKnown>
+    for ManagingEntityAuthenticatedEntityStatus {
+        fn from(value: ManagingEntityAuthenticatedEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityAuthenticatedEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityAuthenticatedEntityStatusKnown {
+        #[serde(rename = "PENDING_APPROVAL")]
+        PendingApproval,
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "UNDER_REVIEW")]
+        UnderReview,
+        #[serde(rename = "SUSPENDED")]
+        Suspended,
+        #[serde(rename = "REJECTED")]
+        Rejected,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for ManagingEntityAuthenticatedEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PendingApproval => f.write_str("PENDING_APPROVAL"),
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::UnderReview => f.write_str("UNDER_REVIEW"),
+                Self::Suspended => f.write_str("SUSPENDED"),
+                Self::Rejected => f.write_str("REJECTED"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityAuthenticatedEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING_APPROVAL" => Ok(Self::PendingApproval),
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "UNDER_REVIEW" => Ok(Self::UnderReview),
+                "SUSPENDED" => Ok(Self::Suspended),
+                "REJECTED" => Ok(Self::Rejected),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagingEntityAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of sales channel
@@ -11794,7 +19345,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityAuthenticatedEntityType {
-        Known(Known),
+        Known(ManagingEntityAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityAuthenticatedEntityType {
@@ -11805,9 +19356,143 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityAuthenticatedEntityTypeKnown>
+    for ManagingEntityAuthenticatedEntityType {
+        fn from(value: ManagingEntityAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityAuthenticatedEntityTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for ManagingEntityAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagingEntityAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagingEntityManagerAuthenticatedEntity`
@@ -11878,7 +19563,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityManagerAuthenticatedEntityStatus {
-        Known(Known),
+        Known(ManagingEntityManagerAuthenticatedEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityManagerAuthenticatedEntityStatus {
@@ -11889,9 +19574,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityManagerAuthenticatedEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityManagerAuthenticatedEntityStatusKnown>
+    for ManagingEntityManagerAuthenticatedEntityStatus {
+        fn from(value: ManagingEntityManagerAuthenticatedEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityManagerAuthenticatedEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityManagerAuthenticatedEntityStatusKnown {
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "ACCEPTED")]
+        Accepted,
+        #[serde(rename = "DEACTIVATED")]
+        Deactivated,
+    }
+    impl ::std::fmt::Display for ManagingEntityManagerAuthenticatedEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("PENDING"),
+                Self::Accepted => f.write_str("ACCEPTED"),
+                Self::Deactivated => f.write_str("DEACTIVATED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityManagerAuthenticatedEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING" => Ok(Self::Pending),
+                "ACCEPTED" => Ok(Self::Accepted),
+                "DEACTIVATED" => Ok(Self::Deactivated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityManagerAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityManagerAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagingEntityManagerManagingEntity`
@@ -11960,7 +19708,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityManagerManagingEntityStatus {
-        Known(Known),
+        Known(ManagingEntityManagerManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityManagerManagingEntityStatus {
@@ -11971,9 +19719,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityManagerManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityManagerManagingEntityStatusKnown>
+    for ManagingEntityManagerManagingEntityStatus {
+        fn from(value: ManagingEntityManagerManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityManagerManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityManagerManagingEntityStatusKnown {
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "ACCEPTED")]
+        Accepted,
+        #[serde(rename = "DEACTIVATED")]
+        Deactivated,
+    }
+    impl ::std::fmt::Display for ManagingEntityManagerManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("PENDING"),
+                Self::Accepted => f.write_str("ACCEPTED"),
+                Self::Deactivated => f.write_str("DEACTIVATED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityManagerManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING" => Ok(Self::Pending),
+                "ACCEPTED" => Ok(Self::Accepted),
+                "DEACTIVATED" => Ok(Self::Deactivated),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityManagerManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityManagerManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagingEntityManagingEntity`
@@ -12112,7 +19923,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityManagingEntityOwnerType {
-        Known(Known),
+        Known(ManagingEntityManagingEntityOwnerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityManagingEntityOwnerType {
@@ -12123,9 +19934,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityManagingEntityOwnerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityManagingEntityOwnerTypeKnown>
+    for ManagingEntityManagingEntityOwnerType {
+        fn from(value: ManagingEntityManagingEntityOwnerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityManagingEntityOwnerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityManagingEntityOwnerTypeKnown {
+        #[serde(rename = "COMPANY")]
+        Company,
+        #[serde(rename = "INDIVIDUAL")]
+        Individual,
+    }
+    impl ::std::fmt::Display for ManagingEntityManagingEntityOwnerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Company => f.write_str("COMPANY"),
+                Self::Individual => f.write_str("INDIVIDUAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityManagingEntityOwnerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMPANY" => Ok(Self::Company),
+                "INDIVIDUAL" => Ok(Self::Individual),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagingEntityManagingEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityManagingEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status of entity.
@@ -12138,7 +20007,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityManagingEntityStatus {
-        Known(Known),
+        Known(ManagingEntityManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityManagingEntityStatus {
@@ -12149,9 +20018,87 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityManagingEntityStatusKnown>
+    for ManagingEntityManagingEntityStatus {
+        fn from(value: ManagingEntityManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityManagingEntityStatusKnown {
+        #[serde(rename = "PENDING_APPROVAL")]
+        PendingApproval,
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "UNDER_REVIEW")]
+        UnderReview,
+        #[serde(rename = "SUSPENDED")]
+        Suspended,
+        #[serde(rename = "REJECTED")]
+        Rejected,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for ManagingEntityManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PendingApproval => f.write_str("PENDING_APPROVAL"),
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::UnderReview => f.write_str("UNDER_REVIEW"),
+                Self::Suspended => f.write_str("SUSPENDED"),
+                Self::Rejected => f.write_str("REJECTED"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING_APPROVAL" => Ok(Self::PendingApproval),
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "UNDER_REVIEW" => Ok(Self::UnderReview),
+                "SUSPENDED" => Ok(Self::Suspended),
+                "REJECTED" => Ok(Self::Rejected),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagingEntityManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of sales channel
@@ -12164,7 +20111,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityManagingEntityType {
-        Known(Known),
+        Known(ManagingEntityManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityManagingEntityType {
@@ -12175,9 +20122,143 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityManagingEntityTypeKnown>
+    for ManagingEntityManagingEntityType {
+        fn from(value: ManagingEntityManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityManagingEntityTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for ManagingEntityManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagingEntityManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagingEntityProvisionAuthenticatedEntity`
@@ -12251,7 +20332,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityProvisionAuthenticatedEntityInvoiceStatus {
-        Known(Known),
+        Known(ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -12263,10 +20344,85 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for ManagingEntityProvisionAuthenticatedEntityInvoiceStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown,
+    > for ManagingEntityProvisionAuthenticatedEntityInvoiceStatus {
+        fn from(
+            value: ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown {
+        #[serde(rename = "DRAFT")]
+        Draft,
+        #[serde(rename = "OPEN")]
+        Open,
+        #[serde(rename = "PAID")]
+        Paid,
+        #[serde(rename = "UNCOLLECTIBLE")]
+        Uncollectible,
+        #[serde(rename = "VOID")]
+        Void,
+    }
+    impl ::std::fmt::Display
+    for ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Draft => f.write_str("DRAFT"),
+                Self::Open => f.write_str("OPEN"),
+                Self::Paid => f.write_str("PAID"),
+                Self::Uncollectible => f.write_str("UNCOLLECTIBLE"),
+                Self::Void => f.write_str("VOID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DRAFT" => Ok(Self::Draft),
+                "OPEN" => Ok(Self::Open),
+                "PAID" => Ok(Self::Paid),
+                "UNCOLLECTIBLE" => Ok(Self::Uncollectible),
+                "VOID" => Ok(Self::Void),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityProvisionAuthenticatedEntityInvoiceStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Stripe price lookup key
@@ -12279,7 +20435,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityProvisionAuthenticatedEntityPriceLookupKey {
-        Known(Known),
+        Known(ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -12291,10 +20447,117 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for ManagingEntityProvisionAuthenticatedEntityPriceLookupKey {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown,
+    > for ManagingEntityProvisionAuthenticatedEntityPriceLookupKey {
+        fn from(
+            value: ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown {
+        #[serde(rename = "CREATOR_FREE")]
+        CreatorFree,
+        #[serde(rename = "CREATOR_MONTHLY")]
+        CreatorMonthly,
+        #[serde(rename = "CREATOR_YEARLY")]
+        CreatorYearly,
+        #[serde(rename = "STARTER_FREE")]
+        StarterFree,
+        #[serde(rename = "STARTER_MONTHLY")]
+        StarterMonthly,
+        #[serde(rename = "STARTER_YEARLY")]
+        StarterYearly,
+        #[serde(rename = "GROWTH_FREE")]
+        GrowthFree,
+        #[serde(rename = "GROWTH_MONTHLY")]
+        GrowthMonthly,
+        #[serde(rename = "GROWTH_YEARLY")]
+        GrowthYearly,
+        #[serde(rename = "ELITE_FREE")]
+        EliteFree,
+        #[serde(rename = "ELITE_MONTHLY")]
+        EliteMonthly,
+        #[serde(rename = "ELITE_YEARLY")]
+        EliteYearly,
+        #[serde(rename = "ENTERPRISE")]
+        Enterprise,
+    }
+    impl ::std::fmt::Display
+    for ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CreatorFree => f.write_str("CREATOR_FREE"),
+                Self::CreatorMonthly => f.write_str("CREATOR_MONTHLY"),
+                Self::CreatorYearly => f.write_str("CREATOR_YEARLY"),
+                Self::StarterFree => f.write_str("STARTER_FREE"),
+                Self::StarterMonthly => f.write_str("STARTER_MONTHLY"),
+                Self::StarterYearly => f.write_str("STARTER_YEARLY"),
+                Self::GrowthFree => f.write_str("GROWTH_FREE"),
+                Self::GrowthMonthly => f.write_str("GROWTH_MONTHLY"),
+                Self::GrowthYearly => f.write_str("GROWTH_YEARLY"),
+                Self::EliteFree => f.write_str("ELITE_FREE"),
+                Self::EliteMonthly => f.write_str("ELITE_MONTHLY"),
+                Self::EliteYearly => f.write_str("ELITE_YEARLY"),
+                Self::Enterprise => f.write_str("ENTERPRISE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CREATOR_FREE" => Ok(Self::CreatorFree),
+                "CREATOR_MONTHLY" => Ok(Self::CreatorMonthly),
+                "CREATOR_YEARLY" => Ok(Self::CreatorYearly),
+                "STARTER_FREE" => Ok(Self::StarterFree),
+                "STARTER_MONTHLY" => Ok(Self::StarterMonthly),
+                "STARTER_YEARLY" => Ok(Self::StarterYearly),
+                "GROWTH_FREE" => Ok(Self::GrowthFree),
+                "GROWTH_MONTHLY" => Ok(Self::GrowthMonthly),
+                "GROWTH_YEARLY" => Ok(Self::GrowthYearly),
+                "ELITE_FREE" => Ok(Self::EliteFree),
+                "ELITE_MONTHLY" => Ok(Self::EliteMonthly),
+                "ELITE_YEARLY" => Ok(Self::EliteYearly),
+                "ENTERPRISE" => Ok(Self::Enterprise),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityProvisionAuthenticatedEntityPriceLookupKeyKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Stripe subscription status
@@ -12307,7 +20570,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityProvisionAuthenticatedEntityStatus {
-        Known(Known),
+        Known(ManagingEntityProvisionAuthenticatedEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityProvisionAuthenticatedEntityStatus {
@@ -12318,10 +20581,92 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<ManagingEntityProvisionAuthenticatedEntityStatusKnown>
     for ManagingEntityProvisionAuthenticatedEntityStatus {
-        fn from(value: Known) -> Self {
+        fn from(value: ManagingEntityProvisionAuthenticatedEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityProvisionAuthenticatedEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityProvisionAuthenticatedEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "CANCELED")]
+        Canceled,
+        #[serde(rename = "INCOMPLETE")]
+        Incomplete,
+        #[serde(rename = "INCOMPLETE_EXPIRED")]
+        IncompleteExpired,
+        #[serde(rename = "PAST_DUE")]
+        PastDue,
+        #[serde(rename = "PAUSED")]
+        Paused,
+        #[serde(rename = "TRIALING")]
+        Trialing,
+        #[serde(rename = "UNPAID")]
+        Unpaid,
+    }
+    impl ::std::fmt::Display for ManagingEntityProvisionAuthenticatedEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Canceled => f.write_str("CANCELED"),
+                Self::Incomplete => f.write_str("INCOMPLETE"),
+                Self::IncompleteExpired => f.write_str("INCOMPLETE_EXPIRED"),
+                Self::PastDue => f.write_str("PAST_DUE"),
+                Self::Paused => f.write_str("PAUSED"),
+                Self::Trialing => f.write_str("TRIALING"),
+                Self::Unpaid => f.write_str("UNPAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityProvisionAuthenticatedEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "CANCELED" => Ok(Self::Canceled),
+                "INCOMPLETE" => Ok(Self::Incomplete),
+                "INCOMPLETE_EXPIRED" => Ok(Self::IncompleteExpired),
+                "PAST_DUE" => Ok(Self::PastDue),
+                "PAUSED" => Ok(Self::Paused),
+                "TRIALING" => Ok(Self::Trialing),
+                "UNPAID" => Ok(Self::Unpaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityProvisionAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityProvisionAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagingEntityProvisionManagingEntity`
@@ -12395,7 +20740,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityProvisionManagingEntityInvoiceStatus {
-        Known(Known),
+        Known(ManagingEntityProvisionManagingEntityInvoiceStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityProvisionManagingEntityInvoiceStatus {
@@ -12406,10 +20751,82 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<ManagingEntityProvisionManagingEntityInvoiceStatusKnown>
     for ManagingEntityProvisionManagingEntityInvoiceStatus {
-        fn from(value: Known) -> Self {
+        fn from(value: ManagingEntityProvisionManagingEntityInvoiceStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityProvisionManagingEntityInvoiceStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityProvisionManagingEntityInvoiceStatusKnown {
+        #[serde(rename = "DRAFT")]
+        Draft,
+        #[serde(rename = "OPEN")]
+        Open,
+        #[serde(rename = "PAID")]
+        Paid,
+        #[serde(rename = "UNCOLLECTIBLE")]
+        Uncollectible,
+        #[serde(rename = "VOID")]
+        Void,
+    }
+    impl ::std::fmt::Display
+    for ManagingEntityProvisionManagingEntityInvoiceStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Draft => f.write_str("DRAFT"),
+                Self::Open => f.write_str("OPEN"),
+                Self::Paid => f.write_str("PAID"),
+                Self::Uncollectible => f.write_str("UNCOLLECTIBLE"),
+                Self::Void => f.write_str("VOID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for ManagingEntityProvisionManagingEntityInvoiceStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DRAFT" => Ok(Self::Draft),
+                "OPEN" => Ok(Self::Open),
+                "PAID" => Ok(Self::Paid),
+                "UNCOLLECTIBLE" => Ok(Self::Uncollectible),
+                "VOID" => Ok(Self::Void),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityProvisionManagingEntityInvoiceStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityProvisionManagingEntityInvoiceStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Stripe price lookup key
@@ -12422,7 +20839,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityProvisionManagingEntityPriceLookupKey {
-        Known(Known),
+        Known(ManagingEntityProvisionManagingEntityPriceLookupKeyKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityProvisionManagingEntityPriceLookupKey {
@@ -12433,10 +20850,116 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<ManagingEntityProvisionManagingEntityPriceLookupKeyKnown>
     for ManagingEntityProvisionManagingEntityPriceLookupKey {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: ManagingEntityProvisionManagingEntityPriceLookupKeyKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityProvisionManagingEntityPriceLookupKeyKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityProvisionManagingEntityPriceLookupKeyKnown {
+        #[serde(rename = "CREATOR_FREE")]
+        CreatorFree,
+        #[serde(rename = "CREATOR_MONTHLY")]
+        CreatorMonthly,
+        #[serde(rename = "CREATOR_YEARLY")]
+        CreatorYearly,
+        #[serde(rename = "STARTER_FREE")]
+        StarterFree,
+        #[serde(rename = "STARTER_MONTHLY")]
+        StarterMonthly,
+        #[serde(rename = "STARTER_YEARLY")]
+        StarterYearly,
+        #[serde(rename = "GROWTH_FREE")]
+        GrowthFree,
+        #[serde(rename = "GROWTH_MONTHLY")]
+        GrowthMonthly,
+        #[serde(rename = "GROWTH_YEARLY")]
+        GrowthYearly,
+        #[serde(rename = "ELITE_FREE")]
+        EliteFree,
+        #[serde(rename = "ELITE_MONTHLY")]
+        EliteMonthly,
+        #[serde(rename = "ELITE_YEARLY")]
+        EliteYearly,
+        #[serde(rename = "ENTERPRISE")]
+        Enterprise,
+    }
+    impl ::std::fmt::Display
+    for ManagingEntityProvisionManagingEntityPriceLookupKeyKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CreatorFree => f.write_str("CREATOR_FREE"),
+                Self::CreatorMonthly => f.write_str("CREATOR_MONTHLY"),
+                Self::CreatorYearly => f.write_str("CREATOR_YEARLY"),
+                Self::StarterFree => f.write_str("STARTER_FREE"),
+                Self::StarterMonthly => f.write_str("STARTER_MONTHLY"),
+                Self::StarterYearly => f.write_str("STARTER_YEARLY"),
+                Self::GrowthFree => f.write_str("GROWTH_FREE"),
+                Self::GrowthMonthly => f.write_str("GROWTH_MONTHLY"),
+                Self::GrowthYearly => f.write_str("GROWTH_YEARLY"),
+                Self::EliteFree => f.write_str("ELITE_FREE"),
+                Self::EliteMonthly => f.write_str("ELITE_MONTHLY"),
+                Self::EliteYearly => f.write_str("ELITE_YEARLY"),
+                Self::Enterprise => f.write_str("ENTERPRISE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for ManagingEntityProvisionManagingEntityPriceLookupKeyKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CREATOR_FREE" => Ok(Self::CreatorFree),
+                "CREATOR_MONTHLY" => Ok(Self::CreatorMonthly),
+                "CREATOR_YEARLY" => Ok(Self::CreatorYearly),
+                "STARTER_FREE" => Ok(Self::StarterFree),
+                "STARTER_MONTHLY" => Ok(Self::StarterMonthly),
+                "STARTER_YEARLY" => Ok(Self::StarterYearly),
+                "GROWTH_FREE" => Ok(Self::GrowthFree),
+                "GROWTH_MONTHLY" => Ok(Self::GrowthMonthly),
+                "GROWTH_YEARLY" => Ok(Self::GrowthYearly),
+                "ELITE_FREE" => Ok(Self::EliteFree),
+                "ELITE_MONTHLY" => Ok(Self::EliteMonthly),
+                "ELITE_YEARLY" => Ok(Self::EliteYearly),
+                "ENTERPRISE" => Ok(Self::Enterprise),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityProvisionManagingEntityPriceLookupKeyKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityProvisionManagingEntityPriceLookupKeyKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Stripe subscription status
@@ -12449,7 +20972,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ManagingEntityProvisionManagingEntityStatus {
-        Known(Known),
+        Known(ManagingEntityProvisionManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagingEntityProvisionManagingEntityStatus {
@@ -12460,9 +20983,92 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagingEntityProvisionManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagingEntityProvisionManagingEntityStatusKnown>
+    for ManagingEntityProvisionManagingEntityStatus {
+        fn from(value: ManagingEntityProvisionManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagingEntityProvisionManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagingEntityProvisionManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "CANCELED")]
+        Canceled,
+        #[serde(rename = "INCOMPLETE")]
+        Incomplete,
+        #[serde(rename = "INCOMPLETE_EXPIRED")]
+        IncompleteExpired,
+        #[serde(rename = "PAST_DUE")]
+        PastDue,
+        #[serde(rename = "PAUSED")]
+        Paused,
+        #[serde(rename = "TRIALING")]
+        Trialing,
+        #[serde(rename = "UNPAID")]
+        Unpaid,
+    }
+    impl ::std::fmt::Display for ManagingEntityProvisionManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Canceled => f.write_str("CANCELED"),
+                Self::Incomplete => f.write_str("INCOMPLETE"),
+                Self::IncompleteExpired => f.write_str("INCOMPLETE_EXPIRED"),
+                Self::PastDue => f.write_str("PAST_DUE"),
+                Self::Paused => f.write_str("PAUSED"),
+                Self::Trialing => f.write_str("TRIALING"),
+                Self::Unpaid => f.write_str("UNPAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagingEntityProvisionManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "CANCELED" => Ok(Self::Canceled),
+                "INCOMPLETE" => Ok(Self::Incomplete),
+                "INCOMPLETE_EXPIRED" => Ok(Self::IncompleteExpired),
+                "PAST_DUE" => Ok(Self::PastDue),
+                "PAUSED" => Ok(Self::Paused),
+                "TRIALING" => Ok(Self::Trialing),
+                "UNPAID" => Ok(Self::Unpaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagingEntityProvisionManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagingEntityProvisionManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`MediaAuthorAttribution`
@@ -12631,7 +21237,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum NotificationAuthenticatedEntityPriority {
-        Known(Known),
+        Known(NotificationAuthenticatedEntityPriorityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for NotificationAuthenticatedEntityPriority {
@@ -12642,9 +21248,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for NotificationAuthenticatedEntityPriority {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<NotificationAuthenticatedEntityPriorityKnown>
+    for NotificationAuthenticatedEntityPriority {
+        fn from(value: NotificationAuthenticatedEntityPriorityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`NotificationAuthenticatedEntityPriorityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum NotificationAuthenticatedEntityPriorityKnown {
+        #[serde(rename = "HIGH")]
+        High,
+        #[serde(rename = "MEDIUM")]
+        Medium,
+        #[serde(rename = "LOW")]
+        Low,
+    }
+    impl ::std::fmt::Display for NotificationAuthenticatedEntityPriorityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::High => f.write_str("HIGH"),
+                Self::Medium => f.write_str("MEDIUM"),
+                Self::Low => f.write_str("LOW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotificationAuthenticatedEntityPriorityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HIGH" => Ok(Self::High),
+                "MEDIUM" => Ok(Self::Medium),
+                "LOW" => Ok(Self::Low),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for NotificationAuthenticatedEntityPriorityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for NotificationAuthenticatedEntityPriorityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Recipient type
@@ -12657,7 +21325,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum NotificationAuthenticatedEntityRecipientType {
-        Known(Known),
+        Known(NotificationAuthenticatedEntityRecipientTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for NotificationAuthenticatedEntityRecipientType {
@@ -12668,9 +21336,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for NotificationAuthenticatedEntityRecipientType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<NotificationAuthenticatedEntityRecipientTypeKnown>
+    for NotificationAuthenticatedEntityRecipientType {
+        fn from(value: NotificationAuthenticatedEntityRecipientTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`NotificationAuthenticatedEntityRecipientTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum NotificationAuthenticatedEntityRecipientTypeKnown {
+        #[serde(rename = "USER")]
+        User,
+        #[serde(rename = "ACCOUNT")]
+        Account,
+    }
+    impl ::std::fmt::Display for NotificationAuthenticatedEntityRecipientTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::User => f.write_str("USER"),
+                Self::Account => f.write_str("ACCOUNT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotificationAuthenticatedEntityRecipientTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "USER" => Ok(Self::User),
+                "ACCOUNT" => Ok(Self::Account),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for NotificationAuthenticatedEntityRecipientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for NotificationAuthenticatedEntityRecipientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Message type
@@ -12683,7 +21410,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum NotificationAuthenticatedEntityType {
-        Known(Known),
+        Known(NotificationAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for NotificationAuthenticatedEntityType {
@@ -12694,9 +21421,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for NotificationAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<NotificationAuthenticatedEntityTypeKnown>
+    for NotificationAuthenticatedEntityType {
+        fn from(value: NotificationAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`NotificationAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum NotificationAuthenticatedEntityTypeKnown {
+        #[serde(rename = "ALERT")]
+        Alert,
+        #[serde(rename = "MESSAGE")]
+        Message,
+        #[serde(rename = "FEATURE")]
+        Feature,
+    }
+    impl ::std::fmt::Display for NotificationAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Alert => f.write_str("ALERT"),
+                Self::Message => f.write_str("MESSAGE"),
+                Self::Feature => f.write_str("FEATURE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotificationAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALERT" => Ok(Self::Alert),
+                "MESSAGE" => Ok(Self::Message),
+                "FEATURE" => Ok(Self::Feature),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for NotificationAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for NotificationAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`OnlinePresenceAuthenticatedEntity`
@@ -12744,7 +21533,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum OnlinePresenceAuthenticatedEntityAudiencesItem {
-        Known(Known),
+        Known(OnlinePresenceAuthenticatedEntityAudiencesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for OnlinePresenceAuthenticatedEntityAudiencesItem {
@@ -12755,9 +21544,172 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for OnlinePresenceAuthenticatedEntityAudiencesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<OnlinePresenceAuthenticatedEntityAudiencesKnown>
+    for OnlinePresenceAuthenticatedEntityAudiencesItem {
+        fn from(value: OnlinePresenceAuthenticatedEntityAudiencesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`OnlinePresenceAuthenticatedEntityAudiencesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum OnlinePresenceAuthenticatedEntityAudiencesKnown {
+        #[serde(rename = "EVERYONE")]
+        Everyone,
+        #[serde(rename = "ADVENTURE")]
+        Adventure,
+        #[serde(rename = "BEACH")]
+        Beach,
+        #[serde(rename = "BUSINESS")]
+        Business,
+        #[serde(rename = "CULTURAL_EXPERIENCE")]
+        CulturalExperience,
+        #[serde(rename = "EDUCATION")]
+        Education,
+        #[serde(rename = "FAMILY")]
+        Family,
+        #[serde(rename = "FOOD_AND_CULINARY")]
+        FoodAndCulinary,
+        #[serde(rename = "HIKING")]
+        Hiking,
+        #[serde(rename = "HISTORICAL_SITES")]
+        HistoricalSites,
+        #[serde(rename = "HONEYMOON")]
+        Honeymoon,
+        #[serde(rename = "LUXURY")]
+        Luxury,
+        #[serde(rename = "MEDICAL_TOURISM")]
+        MedicalTourism,
+        #[serde(rename = "MUSIC_AND_FESTIVALS")]
+        MusicAndFestivals,
+        #[serde(rename = "NATURE_AND_WILDLIFE")]
+        NatureAndWildlife,
+        #[serde(rename = "PHOTOGRAPHY")]
+        Photography,
+        #[serde(rename = "PILGRIMAGE")]
+        Pilgrimage,
+        #[serde(rename = "RELAXATION")]
+        Relaxation,
+        #[serde(rename = "ROAD_TRIP")]
+        RoadTrip,
+        #[serde(rename = "ROMANCE")]
+        Romance,
+        #[serde(rename = "SHOPPING")]
+        Shopping,
+        #[serde(rename = "SKIING")]
+        Skiing,
+        #[serde(rename = "SOLO_TRAVEL")]
+        SoloTravel,
+        #[serde(rename = "SPORTS_EVENTS")]
+        SportsEvents,
+        #[serde(rename = "VOLUNTEERING")]
+        Volunteering,
+        #[serde(rename = "WELLNESS_AND_SPA")]
+        WellnessAndSpa,
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "WILDLIFE")]
+        Wildlife,
+    }
+    impl ::std::fmt::Display for OnlinePresenceAuthenticatedEntityAudiencesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Everyone => f.write_str("EVERYONE"),
+                Self::Adventure => f.write_str("ADVENTURE"),
+                Self::Beach => f.write_str("BEACH"),
+                Self::Business => f.write_str("BUSINESS"),
+                Self::CulturalExperience => f.write_str("CULTURAL_EXPERIENCE"),
+                Self::Education => f.write_str("EDUCATION"),
+                Self::Family => f.write_str("FAMILY"),
+                Self::FoodAndCulinary => f.write_str("FOOD_AND_CULINARY"),
+                Self::Hiking => f.write_str("HIKING"),
+                Self::HistoricalSites => f.write_str("HISTORICAL_SITES"),
+                Self::Honeymoon => f.write_str("HONEYMOON"),
+                Self::Luxury => f.write_str("LUXURY"),
+                Self::MedicalTourism => f.write_str("MEDICAL_TOURISM"),
+                Self::MusicAndFestivals => f.write_str("MUSIC_AND_FESTIVALS"),
+                Self::NatureAndWildlife => f.write_str("NATURE_AND_WILDLIFE"),
+                Self::Photography => f.write_str("PHOTOGRAPHY"),
+                Self::Pilgrimage => f.write_str("PILGRIMAGE"),
+                Self::Relaxation => f.write_str("RELAXATION"),
+                Self::RoadTrip => f.write_str("ROAD_TRIP"),
+                Self::Romance => f.write_str("ROMANCE"),
+                Self::Shopping => f.write_str("SHOPPING"),
+                Self::Skiing => f.write_str("SKIING"),
+                Self::SoloTravel => f.write_str("SOLO_TRAVEL"),
+                Self::SportsEvents => f.write_str("SPORTS_EVENTS"),
+                Self::Volunteering => f.write_str("VOLUNTEERING"),
+                Self::WellnessAndSpa => f.write_str("WELLNESS_AND_SPA"),
+                Self::City => f.write_str("CITY"),
+                Self::Wildlife => f.write_str("WILDLIFE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OnlinePresenceAuthenticatedEntityAudiencesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "EVERYONE" => Ok(Self::Everyone),
+                "ADVENTURE" => Ok(Self::Adventure),
+                "BEACH" => Ok(Self::Beach),
+                "BUSINESS" => Ok(Self::Business),
+                "CULTURAL_EXPERIENCE" => Ok(Self::CulturalExperience),
+                "EDUCATION" => Ok(Self::Education),
+                "FAMILY" => Ok(Self::Family),
+                "FOOD_AND_CULINARY" => Ok(Self::FoodAndCulinary),
+                "HIKING" => Ok(Self::Hiking),
+                "HISTORICAL_SITES" => Ok(Self::HistoricalSites),
+                "HONEYMOON" => Ok(Self::Honeymoon),
+                "LUXURY" => Ok(Self::Luxury),
+                "MEDICAL_TOURISM" => Ok(Self::MedicalTourism),
+                "MUSIC_AND_FESTIVALS" => Ok(Self::MusicAndFestivals),
+                "NATURE_AND_WILDLIFE" => Ok(Self::NatureAndWildlife),
+                "PHOTOGRAPHY" => Ok(Self::Photography),
+                "PILGRIMAGE" => Ok(Self::Pilgrimage),
+                "RELAXATION" => Ok(Self::Relaxation),
+                "ROAD_TRIP" => Ok(Self::RoadTrip),
+                "ROMANCE" => Ok(Self::Romance),
+                "SHOPPING" => Ok(Self::Shopping),
+                "SKIING" => Ok(Self::Skiing),
+                "SOLO_TRAVEL" => Ok(Self::SoloTravel),
+                "SPORTS_EVENTS" => Ok(Self::SportsEvents),
+                "VOLUNTEERING" => Ok(Self::Volunteering),
+                "WELLNESS_AND_SPA" => Ok(Self::WellnessAndSpa),
+                "CITY" => Ok(Self::City),
+                "WILDLIFE" => Ok(Self::Wildlife),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for OnlinePresenceAuthenticatedEntityAudiencesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for OnlinePresenceAuthenticatedEntityAudiencesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///List of all active accounts that could be used for selling or seeing a company's reach.
@@ -12770,7 +21722,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum OnlinePresenceAuthenticatedEntityType {
-        Known(Known),
+        Known(OnlinePresenceAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for OnlinePresenceAuthenticatedEntityType {
@@ -12781,9 +21733,299 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for OnlinePresenceAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<OnlinePresenceAuthenticatedEntityTypeKnown>
+    for OnlinePresenceAuthenticatedEntityType {
+        fn from(value: OnlinePresenceAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`OnlinePresenceAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum OnlinePresenceAuthenticatedEntityTypeKnown {
+        #[serde(rename = "WINK")]
+        Wink,
+        #[serde(rename = "WEB_SITE")]
+        WebSite,
+        #[serde(rename = "PERSONAL_WEB_SITE")]
+        PersonalWebSite,
+        #[serde(rename = "CORPORATE_WEB_SITE")]
+        CorporateWebSite,
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "TWITTER_X")]
+        TwitterX,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "MASTODON")]
+        Mastodon,
+        #[serde(rename = "THREADS")]
+        Threads,
+        #[serde(rename = "HIVE_SOCIAL")]
+        HiveSocial,
+        #[serde(rename = "MEWE")]
+        Mewe,
+        #[serde(rename = "ELLO")]
+        Ello,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "TELEGRAM")]
+        Telegram,
+        #[serde(rename = "SIGNAL")]
+        Signal,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "KAKAOTALK")]
+        Kakaotalk,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "DISCORD")]
+        Discord,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "FACEBOOK_MESSENGER")]
+        FacebookMessenger,
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "TWITCH")]
+        Twitch,
+        #[serde(rename = "BILIBILI")]
+        Bilibili,
+        #[serde(rename = "VIMEO")]
+        Vimeo,
+        #[serde(rename = "DAILYMOTION")]
+        Dailymotion,
+        #[serde(rename = "KICK")]
+        Kick,
+        #[serde(rename = "UPLIVE")]
+        Uplive,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "BEREAL")]
+        Bereal,
+        #[serde(rename = "VSCO")]
+        Vsco,
+        #[serde(rename = "IMGUR")]
+        Imgur,
+        #[serde(rename = "FLICKR")]
+        Flickr,
+        #[serde(rename = "FIVE_HUNDRED_PX")]
+        FiveHundredPx,
+        #[serde(rename = "REDDIT")]
+        Reddit,
+        #[serde(rename = "QUORA")]
+        Quora,
+        #[serde(rename = "TUMBLR")]
+        Tumblr,
+        #[serde(rename = "PLURK")]
+        Plurk,
+        #[serde(rename = "MEDIUM")]
+        Medium,
+        #[serde(rename = "BLUESKY")]
+        Bluesky,
+        #[serde(rename = "MINDS")]
+        Minds,
+        #[serde(rename = "STEEMIT")]
+        Steemit,
+        #[serde(rename = "DIASPORA")]
+        Diaspora,
+        #[serde(rename = "WHISPER")]
+        Whisper,
+        #[serde(rename = "YIK_YAK")]
+        YikYak,
+        #[serde(rename = "TELLONYM")]
+        Tellonym,
+        #[serde(rename = "GOOGLE")]
+        Google,
+        #[serde(rename = "GITHUB")]
+        Github,
+        #[serde(rename = "SPOTIFY")]
+        Spotify,
+        #[serde(rename = "UPWORK")]
+        Upwork,
+        #[serde(rename = "SHOPIFY")]
+        Shopify,
+        #[serde(rename = "AMAZON")]
+        Amazon,
+        #[serde(rename = "PERSONAL_EMAIL")]
+        PersonalEmail,
+        #[serde(rename = "WORK_EMAIL")]
+        WorkEmail,
+        #[serde(rename = "ONLY_FANS")]
+        OnlyFans,
+        #[serde(rename = "FANSLY")]
+        Fansly,
+    }
+    impl ::std::fmt::Display for OnlinePresenceAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wink => f.write_str("WINK"),
+                Self::WebSite => f.write_str("WEB_SITE"),
+                Self::PersonalWebSite => f.write_str("PERSONAL_WEB_SITE"),
+                Self::CorporateWebSite => f.write_str("CORPORATE_WEB_SITE"),
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::TwitterX => f.write_str("TWITTER_X"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Mastodon => f.write_str("MASTODON"),
+                Self::Threads => f.write_str("THREADS"),
+                Self::HiveSocial => f.write_str("HIVE_SOCIAL"),
+                Self::Mewe => f.write_str("MEWE"),
+                Self::Ello => f.write_str("ELLO"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Telegram => f.write_str("TELEGRAM"),
+                Self::Signal => f.write_str("SIGNAL"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Line => f.write_str("LINE"),
+                Self::Kakaotalk => f.write_str("KAKAOTALK"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Discord => f.write_str("DISCORD"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::FacebookMessenger => f.write_str("FACEBOOK_MESSENGER"),
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Twitch => f.write_str("TWITCH"),
+                Self::Bilibili => f.write_str("BILIBILI"),
+                Self::Vimeo => f.write_str("VIMEO"),
+                Self::Dailymotion => f.write_str("DAILYMOTION"),
+                Self::Kick => f.write_str("KICK"),
+                Self::Uplive => f.write_str("UPLIVE"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Bereal => f.write_str("BEREAL"),
+                Self::Vsco => f.write_str("VSCO"),
+                Self::Imgur => f.write_str("IMGUR"),
+                Self::Flickr => f.write_str("FLICKR"),
+                Self::FiveHundredPx => f.write_str("FIVE_HUNDRED_PX"),
+                Self::Reddit => f.write_str("REDDIT"),
+                Self::Quora => f.write_str("QUORA"),
+                Self::Tumblr => f.write_str("TUMBLR"),
+                Self::Plurk => f.write_str("PLURK"),
+                Self::Medium => f.write_str("MEDIUM"),
+                Self::Bluesky => f.write_str("BLUESKY"),
+                Self::Minds => f.write_str("MINDS"),
+                Self::Steemit => f.write_str("STEEMIT"),
+                Self::Diaspora => f.write_str("DIASPORA"),
+                Self::Whisper => f.write_str("WHISPER"),
+                Self::YikYak => f.write_str("YIK_YAK"),
+                Self::Tellonym => f.write_str("TELLONYM"),
+                Self::Google => f.write_str("GOOGLE"),
+                Self::Github => f.write_str("GITHUB"),
+                Self::Spotify => f.write_str("SPOTIFY"),
+                Self::Upwork => f.write_str("UPWORK"),
+                Self::Shopify => f.write_str("SHOPIFY"),
+                Self::Amazon => f.write_str("AMAZON"),
+                Self::PersonalEmail => f.write_str("PERSONAL_EMAIL"),
+                Self::WorkEmail => f.write_str("WORK_EMAIL"),
+                Self::OnlyFans => f.write_str("ONLY_FANS"),
+                Self::Fansly => f.write_str("FANSLY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OnlinePresenceAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WINK" => Ok(Self::Wink),
+                "WEB_SITE" => Ok(Self::WebSite),
+                "PERSONAL_WEB_SITE" => Ok(Self::PersonalWebSite),
+                "CORPORATE_WEB_SITE" => Ok(Self::CorporateWebSite),
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "TWITTER_X" => Ok(Self::TwitterX),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "MASTODON" => Ok(Self::Mastodon),
+                "THREADS" => Ok(Self::Threads),
+                "HIVE_SOCIAL" => Ok(Self::HiveSocial),
+                "MEWE" => Ok(Self::Mewe),
+                "ELLO" => Ok(Self::Ello),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "TELEGRAM" => Ok(Self::Telegram),
+                "SIGNAL" => Ok(Self::Signal),
+                "WECHAT" => Ok(Self::Wechat),
+                "LINE" => Ok(Self::Line),
+                "KAKAOTALK" => Ok(Self::Kakaotalk),
+                "VIBER" => Ok(Self::Viber),
+                "DISCORD" => Ok(Self::Discord),
+                "SKYPE" => Ok(Self::Skype),
+                "FACEBOOK_MESSENGER" => Ok(Self::FacebookMessenger),
+                "YOUTUBE" => Ok(Self::Youtube),
+                "TWITCH" => Ok(Self::Twitch),
+                "BILIBILI" => Ok(Self::Bilibili),
+                "VIMEO" => Ok(Self::Vimeo),
+                "DAILYMOTION" => Ok(Self::Dailymotion),
+                "KICK" => Ok(Self::Kick),
+                "UPLIVE" => Ok(Self::Uplive),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "BEREAL" => Ok(Self::Bereal),
+                "VSCO" => Ok(Self::Vsco),
+                "IMGUR" => Ok(Self::Imgur),
+                "FLICKR" => Ok(Self::Flickr),
+                "FIVE_HUNDRED_PX" => Ok(Self::FiveHundredPx),
+                "REDDIT" => Ok(Self::Reddit),
+                "QUORA" => Ok(Self::Quora),
+                "TUMBLR" => Ok(Self::Tumblr),
+                "PLURK" => Ok(Self::Plurk),
+                "MEDIUM" => Ok(Self::Medium),
+                "BLUESKY" => Ok(Self::Bluesky),
+                "MINDS" => Ok(Self::Minds),
+                "STEEMIT" => Ok(Self::Steemit),
+                "DIASPORA" => Ok(Self::Diaspora),
+                "WHISPER" => Ok(Self::Whisper),
+                "YIK_YAK" => Ok(Self::YikYak),
+                "TELLONYM" => Ok(Self::Tellonym),
+                "GOOGLE" => Ok(Self::Google),
+                "GITHUB" => Ok(Self::Github),
+                "SPOTIFY" => Ok(Self::Spotify),
+                "UPWORK" => Ok(Self::Upwork),
+                "SHOPIFY" => Ok(Self::Shopify),
+                "AMAZON" => Ok(Self::Amazon),
+                "PERSONAL_EMAIL" => Ok(Self::PersonalEmail),
+                "WORK_EMAIL" => Ok(Self::WorkEmail),
+                "ONLY_FANS" => Ok(Self::OnlyFans),
+                "FANSLY" => Ok(Self::Fansly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OnlinePresenceAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for OnlinePresenceAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`OnlinePresenceManagingEntity`
@@ -12831,7 +22073,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum OnlinePresenceManagingEntityAudiencesItem {
-        Known(Known),
+        Known(OnlinePresenceManagingEntityAudiencesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for OnlinePresenceManagingEntityAudiencesItem {
@@ -12842,9 +22084,171 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for OnlinePresenceManagingEntityAudiencesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<OnlinePresenceManagingEntityAudiencesKnown>
+    for OnlinePresenceManagingEntityAudiencesItem {
+        fn from(value: OnlinePresenceManagingEntityAudiencesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`OnlinePresenceManagingEntityAudiencesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum OnlinePresenceManagingEntityAudiencesKnown {
+        #[serde(rename = "EVERYONE")]
+        Everyone,
+        #[serde(rename = "ADVENTURE")]
+        Adventure,
+        #[serde(rename = "BEACH")]
+        Beach,
+        #[serde(rename = "BUSINESS")]
+        Business,
+        #[serde(rename = "CULTURAL_EXPERIENCE")]
+        CulturalExperience,
+        #[serde(rename = "EDUCATION")]
+        Education,
+        #[serde(rename = "FAMILY")]
+        Family,
+        #[serde(rename = "FOOD_AND_CULINARY")]
+        FoodAndCulinary,
+        #[serde(rename = "HIKING")]
+        Hiking,
+        #[serde(rename = "HISTORICAL_SITES")]
+        HistoricalSites,
+        #[serde(rename = "HONEYMOON")]
+        Honeymoon,
+        #[serde(rename = "LUXURY")]
+        Luxury,
+        #[serde(rename = "MEDICAL_TOURISM")]
+        MedicalTourism,
+        #[serde(rename = "MUSIC_AND_FESTIVALS")]
+        MusicAndFestivals,
+        #[serde(rename = "NATURE_AND_WILDLIFE")]
+        NatureAndWildlife,
+        #[serde(rename = "PHOTOGRAPHY")]
+        Photography,
+        #[serde(rename = "PILGRIMAGE")]
+        Pilgrimage,
+        #[serde(rename = "RELAXATION")]
+        Relaxation,
+        #[serde(rename = "ROAD_TRIP")]
+        RoadTrip,
+        #[serde(rename = "ROMANCE")]
+        Romance,
+        #[serde(rename = "SHOPPING")]
+        Shopping,
+        #[serde(rename = "SKIING")]
+        Skiing,
+        #[serde(rename = "SOLO_TRAVEL")]
+        SoloTravel,
+        #[serde(rename = "SPORTS_EVENTS")]
+        SportsEvents,
+        #[serde(rename = "VOLUNTEERING")]
+        Volunteering,
+        #[serde(rename = "WELLNESS_AND_SPA")]
+        WellnessAndSpa,
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "WILDLIFE")]
+        Wildlife,
+    }
+    impl ::std::fmt::Display for OnlinePresenceManagingEntityAudiencesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Everyone => f.write_str("EVERYONE"),
+                Self::Adventure => f.write_str("ADVENTURE"),
+                Self::Beach => f.write_str("BEACH"),
+                Self::Business => f.write_str("BUSINESS"),
+                Self::CulturalExperience => f.write_str("CULTURAL_EXPERIENCE"),
+                Self::Education => f.write_str("EDUCATION"),
+                Self::Family => f.write_str("FAMILY"),
+                Self::FoodAndCulinary => f.write_str("FOOD_AND_CULINARY"),
+                Self::Hiking => f.write_str("HIKING"),
+                Self::HistoricalSites => f.write_str("HISTORICAL_SITES"),
+                Self::Honeymoon => f.write_str("HONEYMOON"),
+                Self::Luxury => f.write_str("LUXURY"),
+                Self::MedicalTourism => f.write_str("MEDICAL_TOURISM"),
+                Self::MusicAndFestivals => f.write_str("MUSIC_AND_FESTIVALS"),
+                Self::NatureAndWildlife => f.write_str("NATURE_AND_WILDLIFE"),
+                Self::Photography => f.write_str("PHOTOGRAPHY"),
+                Self::Pilgrimage => f.write_str("PILGRIMAGE"),
+                Self::Relaxation => f.write_str("RELAXATION"),
+                Self::RoadTrip => f.write_str("ROAD_TRIP"),
+                Self::Romance => f.write_str("ROMANCE"),
+                Self::Shopping => f.write_str("SHOPPING"),
+                Self::Skiing => f.write_str("SKIING"),
+                Self::SoloTravel => f.write_str("SOLO_TRAVEL"),
+                Self::SportsEvents => f.write_str("SPORTS_EVENTS"),
+                Self::Volunteering => f.write_str("VOLUNTEERING"),
+                Self::WellnessAndSpa => f.write_str("WELLNESS_AND_SPA"),
+                Self::City => f.write_str("CITY"),
+                Self::Wildlife => f.write_str("WILDLIFE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OnlinePresenceManagingEntityAudiencesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "EVERYONE" => Ok(Self::Everyone),
+                "ADVENTURE" => Ok(Self::Adventure),
+                "BEACH" => Ok(Self::Beach),
+                "BUSINESS" => Ok(Self::Business),
+                "CULTURAL_EXPERIENCE" => Ok(Self::CulturalExperience),
+                "EDUCATION" => Ok(Self::Education),
+                "FAMILY" => Ok(Self::Family),
+                "FOOD_AND_CULINARY" => Ok(Self::FoodAndCulinary),
+                "HIKING" => Ok(Self::Hiking),
+                "HISTORICAL_SITES" => Ok(Self::HistoricalSites),
+                "HONEYMOON" => Ok(Self::Honeymoon),
+                "LUXURY" => Ok(Self::Luxury),
+                "MEDICAL_TOURISM" => Ok(Self::MedicalTourism),
+                "MUSIC_AND_FESTIVALS" => Ok(Self::MusicAndFestivals),
+                "NATURE_AND_WILDLIFE" => Ok(Self::NatureAndWildlife),
+                "PHOTOGRAPHY" => Ok(Self::Photography),
+                "PILGRIMAGE" => Ok(Self::Pilgrimage),
+                "RELAXATION" => Ok(Self::Relaxation),
+                "ROAD_TRIP" => Ok(Self::RoadTrip),
+                "ROMANCE" => Ok(Self::Romance),
+                "SHOPPING" => Ok(Self::Shopping),
+                "SKIING" => Ok(Self::Skiing),
+                "SOLO_TRAVEL" => Ok(Self::SoloTravel),
+                "SPORTS_EVENTS" => Ok(Self::SportsEvents),
+                "VOLUNTEERING" => Ok(Self::Volunteering),
+                "WELLNESS_AND_SPA" => Ok(Self::WellnessAndSpa),
+                "CITY" => Ok(Self::City),
+                "WILDLIFE" => Ok(Self::Wildlife),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OnlinePresenceManagingEntityAudiencesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for OnlinePresenceManagingEntityAudiencesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///List of all active accounts that could be used for selling or seeing a company's reach.
@@ -12857,7 +22261,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum OnlinePresenceManagingEntityType {
-        Known(Known),
+        Known(OnlinePresenceManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for OnlinePresenceManagingEntityType {
@@ -12868,9 +22272,299 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for OnlinePresenceManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<OnlinePresenceManagingEntityTypeKnown>
+    for OnlinePresenceManagingEntityType {
+        fn from(value: OnlinePresenceManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`OnlinePresenceManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum OnlinePresenceManagingEntityTypeKnown {
+        #[serde(rename = "WINK")]
+        Wink,
+        #[serde(rename = "WEB_SITE")]
+        WebSite,
+        #[serde(rename = "PERSONAL_WEB_SITE")]
+        PersonalWebSite,
+        #[serde(rename = "CORPORATE_WEB_SITE")]
+        CorporateWebSite,
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "TWITTER_X")]
+        TwitterX,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "MASTODON")]
+        Mastodon,
+        #[serde(rename = "THREADS")]
+        Threads,
+        #[serde(rename = "HIVE_SOCIAL")]
+        HiveSocial,
+        #[serde(rename = "MEWE")]
+        Mewe,
+        #[serde(rename = "ELLO")]
+        Ello,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "TELEGRAM")]
+        Telegram,
+        #[serde(rename = "SIGNAL")]
+        Signal,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "KAKAOTALK")]
+        Kakaotalk,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "DISCORD")]
+        Discord,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "FACEBOOK_MESSENGER")]
+        FacebookMessenger,
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "TWITCH")]
+        Twitch,
+        #[serde(rename = "BILIBILI")]
+        Bilibili,
+        #[serde(rename = "VIMEO")]
+        Vimeo,
+        #[serde(rename = "DAILYMOTION")]
+        Dailymotion,
+        #[serde(rename = "KICK")]
+        Kick,
+        #[serde(rename = "UPLIVE")]
+        Uplive,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "BEREAL")]
+        Bereal,
+        #[serde(rename = "VSCO")]
+        Vsco,
+        #[serde(rename = "IMGUR")]
+        Imgur,
+        #[serde(rename = "FLICKR")]
+        Flickr,
+        #[serde(rename = "FIVE_HUNDRED_PX")]
+        FiveHundredPx,
+        #[serde(rename = "REDDIT")]
+        Reddit,
+        #[serde(rename = "QUORA")]
+        Quora,
+        #[serde(rename = "TUMBLR")]
+        Tumblr,
+        #[serde(rename = "PLURK")]
+        Plurk,
+        #[serde(rename = "MEDIUM")]
+        Medium,
+        #[serde(rename = "BLUESKY")]
+        Bluesky,
+        #[serde(rename = "MINDS")]
+        Minds,
+        #[serde(rename = "STEEMIT")]
+        Steemit,
+        #[serde(rename = "DIASPORA")]
+        Diaspora,
+        #[serde(rename = "WHISPER")]
+        Whisper,
+        #[serde(rename = "YIK_YAK")]
+        YikYak,
+        #[serde(rename = "TELLONYM")]
+        Tellonym,
+        #[serde(rename = "GOOGLE")]
+        Google,
+        #[serde(rename = "GITHUB")]
+        Github,
+        #[serde(rename = "SPOTIFY")]
+        Spotify,
+        #[serde(rename = "UPWORK")]
+        Upwork,
+        #[serde(rename = "SHOPIFY")]
+        Shopify,
+        #[serde(rename = "AMAZON")]
+        Amazon,
+        #[serde(rename = "PERSONAL_EMAIL")]
+        PersonalEmail,
+        #[serde(rename = "WORK_EMAIL")]
+        WorkEmail,
+        #[serde(rename = "ONLY_FANS")]
+        OnlyFans,
+        #[serde(rename = "FANSLY")]
+        Fansly,
+    }
+    impl ::std::fmt::Display for OnlinePresenceManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wink => f.write_str("WINK"),
+                Self::WebSite => f.write_str("WEB_SITE"),
+                Self::PersonalWebSite => f.write_str("PERSONAL_WEB_SITE"),
+                Self::CorporateWebSite => f.write_str("CORPORATE_WEB_SITE"),
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::TwitterX => f.write_str("TWITTER_X"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Mastodon => f.write_str("MASTODON"),
+                Self::Threads => f.write_str("THREADS"),
+                Self::HiveSocial => f.write_str("HIVE_SOCIAL"),
+                Self::Mewe => f.write_str("MEWE"),
+                Self::Ello => f.write_str("ELLO"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Telegram => f.write_str("TELEGRAM"),
+                Self::Signal => f.write_str("SIGNAL"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Line => f.write_str("LINE"),
+                Self::Kakaotalk => f.write_str("KAKAOTALK"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Discord => f.write_str("DISCORD"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::FacebookMessenger => f.write_str("FACEBOOK_MESSENGER"),
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Twitch => f.write_str("TWITCH"),
+                Self::Bilibili => f.write_str("BILIBILI"),
+                Self::Vimeo => f.write_str("VIMEO"),
+                Self::Dailymotion => f.write_str("DAILYMOTION"),
+                Self::Kick => f.write_str("KICK"),
+                Self::Uplive => f.write_str("UPLIVE"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Bereal => f.write_str("BEREAL"),
+                Self::Vsco => f.write_str("VSCO"),
+                Self::Imgur => f.write_str("IMGUR"),
+                Self::Flickr => f.write_str("FLICKR"),
+                Self::FiveHundredPx => f.write_str("FIVE_HUNDRED_PX"),
+                Self::Reddit => f.write_str("REDDIT"),
+                Self::Quora => f.write_str("QUORA"),
+                Self::Tumblr => f.write_str("TUMBLR"),
+                Self::Plurk => f.write_str("PLURK"),
+                Self::Medium => f.write_str("MEDIUM"),
+                Self::Bluesky => f.write_str("BLUESKY"),
+                Self::Minds => f.write_str("MINDS"),
+                Self::Steemit => f.write_str("STEEMIT"),
+                Self::Diaspora => f.write_str("DIASPORA"),
+                Self::Whisper => f.write_str("WHISPER"),
+                Self::YikYak => f.write_str("YIK_YAK"),
+                Self::Tellonym => f.write_str("TELLONYM"),
+                Self::Google => f.write_str("GOOGLE"),
+                Self::Github => f.write_str("GITHUB"),
+                Self::Spotify => f.write_str("SPOTIFY"),
+                Self::Upwork => f.write_str("UPWORK"),
+                Self::Shopify => f.write_str("SHOPIFY"),
+                Self::Amazon => f.write_str("AMAZON"),
+                Self::PersonalEmail => f.write_str("PERSONAL_EMAIL"),
+                Self::WorkEmail => f.write_str("WORK_EMAIL"),
+                Self::OnlyFans => f.write_str("ONLY_FANS"),
+                Self::Fansly => f.write_str("FANSLY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OnlinePresenceManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WINK" => Ok(Self::Wink),
+                "WEB_SITE" => Ok(Self::WebSite),
+                "PERSONAL_WEB_SITE" => Ok(Self::PersonalWebSite),
+                "CORPORATE_WEB_SITE" => Ok(Self::CorporateWebSite),
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "TWITTER_X" => Ok(Self::TwitterX),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "MASTODON" => Ok(Self::Mastodon),
+                "THREADS" => Ok(Self::Threads),
+                "HIVE_SOCIAL" => Ok(Self::HiveSocial),
+                "MEWE" => Ok(Self::Mewe),
+                "ELLO" => Ok(Self::Ello),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "TELEGRAM" => Ok(Self::Telegram),
+                "SIGNAL" => Ok(Self::Signal),
+                "WECHAT" => Ok(Self::Wechat),
+                "LINE" => Ok(Self::Line),
+                "KAKAOTALK" => Ok(Self::Kakaotalk),
+                "VIBER" => Ok(Self::Viber),
+                "DISCORD" => Ok(Self::Discord),
+                "SKYPE" => Ok(Self::Skype),
+                "FACEBOOK_MESSENGER" => Ok(Self::FacebookMessenger),
+                "YOUTUBE" => Ok(Self::Youtube),
+                "TWITCH" => Ok(Self::Twitch),
+                "BILIBILI" => Ok(Self::Bilibili),
+                "VIMEO" => Ok(Self::Vimeo),
+                "DAILYMOTION" => Ok(Self::Dailymotion),
+                "KICK" => Ok(Self::Kick),
+                "UPLIVE" => Ok(Self::Uplive),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "BEREAL" => Ok(Self::Bereal),
+                "VSCO" => Ok(Self::Vsco),
+                "IMGUR" => Ok(Self::Imgur),
+                "FLICKR" => Ok(Self::Flickr),
+                "FIVE_HUNDRED_PX" => Ok(Self::FiveHundredPx),
+                "REDDIT" => Ok(Self::Reddit),
+                "QUORA" => Ok(Self::Quora),
+                "TUMBLR" => Ok(Self::Tumblr),
+                "PLURK" => Ok(Self::Plurk),
+                "MEDIUM" => Ok(Self::Medium),
+                "BLUESKY" => Ok(Self::Bluesky),
+                "MINDS" => Ok(Self::Minds),
+                "STEEMIT" => Ok(Self::Steemit),
+                "DIASPORA" => Ok(Self::Diaspora),
+                "WHISPER" => Ok(Self::Whisper),
+                "YIK_YAK" => Ok(Self::YikYak),
+                "TELLONYM" => Ok(Self::Tellonym),
+                "GOOGLE" => Ok(Self::Google),
+                "GITHUB" => Ok(Self::Github),
+                "SPOTIFY" => Ok(Self::Spotify),
+                "UPWORK" => Ok(Self::Upwork),
+                "SHOPIFY" => Ok(Self::Shopify),
+                "AMAZON" => Ok(Self::Amazon),
+                "PERSONAL_EMAIL" => Ok(Self::PersonalEmail),
+                "WORK_EMAIL" => Ok(Self::WorkEmail),
+                "ONLY_FANS" => Ok(Self::OnlyFans),
+                "FANSLY" => Ok(Self::Fansly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OnlinePresenceManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for OnlinePresenceManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PageBooking`
@@ -13319,7 +23013,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalAgentGender {
-        Known(Known),
+        Known(PersonalAgentGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalAgentGender {
@@ -13330,9 +23024,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalAgentGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalAgentGenderKnown> for PersonalAgentGender {
+        fn from(value: PersonalAgentGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalAgentGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalAgentGenderKnown {
+        #[serde(rename = "MALE")]
+        Male,
+        #[serde(rename = "FEMALE")]
+        Female,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for PersonalAgentGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("MALE"),
+                Self::Female => f.write_str("FEMALE"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalAgentGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MALE" => Ok(Self::Male),
+                "FEMALE" => Ok(Self::Female),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalAgentGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PersonalAgentGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Marital status of the traveler.
@@ -13345,7 +23099,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalAgentMaritalStatus {
-        Known(Known),
+        Known(PersonalAgentMaritalStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalAgentMaritalStatus {
@@ -13356,9 +23110,95 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalAgentMaritalStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalAgentMaritalStatusKnown>
+    for PersonalAgentMaritalStatus {
+        fn from(value: PersonalAgentMaritalStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalAgentMaritalStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalAgentMaritalStatusKnown {
+        #[serde(rename = "ANNULLED")]
+        Annulled,
+        #[serde(rename = "COHABITATING")]
+        Cohabitating,
+        #[serde(rename = "DIVORCED")]
+        Divorced,
+        #[serde(rename = "ENGAGED")]
+        Engaged,
+        #[serde(rename = "MARRIED")]
+        Married,
+        #[serde(rename = "SEPARATED")]
+        Separated,
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "WIDOWED")]
+        Widowed,
+        #[serde(rename = "UNKNOWN")]
+        Unknown,
+    }
+    impl ::std::fmt::Display for PersonalAgentMaritalStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Annulled => f.write_str("ANNULLED"),
+                Self::Cohabitating => f.write_str("COHABITATING"),
+                Self::Divorced => f.write_str("DIVORCED"),
+                Self::Engaged => f.write_str("ENGAGED"),
+                Self::Married => f.write_str("MARRIED"),
+                Self::Separated => f.write_str("SEPARATED"),
+                Self::Single => f.write_str("SINGLE"),
+                Self::Widowed => f.write_str("WIDOWED"),
+                Self::Unknown => f.write_str("UNKNOWN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalAgentMaritalStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ANNULLED" => Ok(Self::Annulled),
+                "COHABITATING" => Ok(Self::Cohabitating),
+                "DIVORCED" => Ok(Self::Divorced),
+                "ENGAGED" => Ok(Self::Engaged),
+                "MARRIED" => Ok(Self::Married),
+                "SEPARATED" => Ok(Self::Separated),
+                "SINGLE" => Ok(Self::Single),
+                "WIDOWED" => Ok(Self::Widowed),
+                "UNKNOWN" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalAgentMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PersonalAgentMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Identifier the gender of the customer.
@@ -13371,7 +23211,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalGender {
-        Known(Known),
+        Known(PersonalGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalGender {
@@ -13382,9 +23222,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalGenderKnown> for PersonalGender {
+        fn from(value: PersonalGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalGenderKnown {
+        #[serde(rename = "MALE")]
+        Male,
+        #[serde(rename = "FEMALE")]
+        Female,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for PersonalGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("MALE"),
+                Self::Female => f.write_str("FEMALE"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MALE" => Ok(Self::Male),
+                "FEMALE" => Ok(Self::Female),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PersonalGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Marital status of the traveler.
@@ -13397,7 +23297,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalMaritalStatus {
-        Known(Known),
+        Known(PersonalMaritalStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalMaritalStatus {
@@ -13408,9 +23308,93 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalMaritalStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalMaritalStatusKnown> for PersonalMaritalStatus {
+        fn from(value: PersonalMaritalStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalMaritalStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalMaritalStatusKnown {
+        #[serde(rename = "ANNULLED")]
+        Annulled,
+        #[serde(rename = "COHABITATING")]
+        Cohabitating,
+        #[serde(rename = "DIVORCED")]
+        Divorced,
+        #[serde(rename = "ENGAGED")]
+        Engaged,
+        #[serde(rename = "MARRIED")]
+        Married,
+        #[serde(rename = "SEPARATED")]
+        Separated,
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "WIDOWED")]
+        Widowed,
+        #[serde(rename = "UNKNOWN")]
+        Unknown,
+    }
+    impl ::std::fmt::Display for PersonalMaritalStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Annulled => f.write_str("ANNULLED"),
+                Self::Cohabitating => f.write_str("COHABITATING"),
+                Self::Divorced => f.write_str("DIVORCED"),
+                Self::Engaged => f.write_str("ENGAGED"),
+                Self::Married => f.write_str("MARRIED"),
+                Self::Separated => f.write_str("SEPARATED"),
+                Self::Single => f.write_str("SINGLE"),
+                Self::Widowed => f.write_str("WIDOWED"),
+                Self::Unknown => f.write_str("UNKNOWN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalMaritalStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ANNULLED" => Ok(Self::Annulled),
+                "COHABITATING" => Ok(Self::Cohabitating),
+                "DIVORCED" => Ok(Self::Divorced),
+                "ENGAGED" => Ok(Self::Engaged),
+                "MARRIED" => Ok(Self::Married),
+                "SEPARATED" => Ok(Self::Separated),
+                "SINGLE" => Ok(Self::Single),
+                "WIDOWED" => Ok(Self::Widowed),
+                "UNKNOWN" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PersonalMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PetInfoLightweight`
@@ -14235,7 +24219,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyAggregateLightweightAgentLifestyleTypesItem {
-        Known(Known),
+        Known(PropertyAggregateLightweightAgentLifestyleTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyAggregateLightweightAgentLifestyleTypesItem {
@@ -14246,10 +24230,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyAggregateLightweightAgentLifestyleTypesKnown>
     for PropertyAggregateLightweightAgentLifestyleTypesItem {
-        fn from(value: Known) -> Self {
+        fn from(value: PropertyAggregateLightweightAgentLifestyleTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyAggregateLightweightAgentLifestyleTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A list of lifestyles the property associates with.
@@ -14262,7 +24388,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyAggregateLightweightLifestyleTypesItem {
-        Known(Known),
+        Known(PropertyAggregateLightweightLifestyleTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyAggregateLightweightLifestyleTypesItem {
@@ -14273,9 +24399,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyAggregateLightweightLifestyleTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyAggregateLightweightLifestyleTypesKnown>
+    for PropertyAggregateLightweightLifestyleTypesItem {
+        fn from(value: PropertyAggregateLightweightLifestyleTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyAggregateLightweightLifestyleTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyAggregateLightweightLifestyleTypesKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for PropertyAggregateLightweightLifestyleTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyAggregateLightweightLifestyleTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyAggregateLightweightLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyAggregateLightweightLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Outlines basic policies for the property.
@@ -14432,7 +24701,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentInternetAvailability {
-        Known(Known),
+        Known(PropertyPolicyAgentInternetAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentInternetAvailability {
@@ -14443,9 +24712,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentInternetAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentInternetAvailabilityKnown>
+    for PropertyPolicyAgentInternetAvailability {
+        fn from(value: PropertyPolicyAgentInternetAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentInternetAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentInternetAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentInternetAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentInternetAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyAgentInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates where internet is available in and around the property.
@@ -14458,7 +24789,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentInternetConnectionLocation {
-        Known(Known),
+        Known(PropertyPolicyAgentInternetConnectionLocationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentInternetConnectionLocation {
@@ -14469,9 +24800,80 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentInternetConnectionLocation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentInternetConnectionLocationKnown>
+    for PropertyPolicyAgentInternetConnectionLocation {
+        fn from(value: PropertyPolicyAgentInternetConnectionLocationKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentInternetConnectionLocationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentInternetConnectionLocationKnown {
+        #[serde(rename = "ENTIRE_PROPERTY")]
+        EntireProperty,
+        #[serde(rename = "PUBLIC_AREAS")]
+        PublicAreas,
+        #[serde(rename = "ALL_ROOMS")]
+        AllRooms,
+        #[serde(rename = "SOME_ROOMS")]
+        SomeRooms,
+        #[serde(rename = "BUSINESS_CENTER")]
+        BusinessCenter,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentInternetConnectionLocationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntireProperty => f.write_str("ENTIRE_PROPERTY"),
+                Self::PublicAreas => f.write_str("PUBLIC_AREAS"),
+                Self::AllRooms => f.write_str("ALL_ROOMS"),
+                Self::SomeRooms => f.write_str("SOME_ROOMS"),
+                Self::BusinessCenter => f.write_str("BUSINESS_CENTER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentInternetConnectionLocationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ENTIRE_PROPERTY" => Ok(Self::EntireProperty),
+                "PUBLIC_AREAS" => Ok(Self::PublicAreas),
+                "ALL_ROOMS" => Ok(Self::AllRooms),
+                "SOME_ROOMS" => Ok(Self::SomeRooms),
+                "BUSINESS_CENTER" => Ok(Self::BusinessCenter),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAgentInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates how guests can access the Internet on the property.
@@ -14484,7 +24886,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentInternetConnectionType {
-        Known(Known),
+        Known(PropertyPolicyAgentInternetConnectionTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentInternetConnectionType {
@@ -14495,9 +24897,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentInternetConnectionType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentInternetConnectionTypeKnown>
+    for PropertyPolicyAgentInternetConnectionType {
+        fn from(value: PropertyPolicyAgentInternetConnectionTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentInternetConnectionTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentInternetConnectionTypeKnown {
+        #[serde(rename = "WIFI")]
+        Wifi,
+        #[serde(rename = "CABLE")]
+        Cable,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentInternetConnectionTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wifi => f.write_str("WIFI"),
+                Self::Cable => f.write_str("CABLE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentInternetConnectionTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WIFI" => Ok(Self::Wifi),
+                "CABLE" => Ok(Self::Cable),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAgentInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates what type of parking is available at the property.
@@ -14510,7 +24971,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentParkingAccess {
-        Known(Known),
+        Known(PropertyPolicyAgentParkingAccessKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentParkingAccess {
@@ -14521,9 +24982,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentParkingAccess {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentParkingAccessKnown>
+    for PropertyPolicyAgentParkingAccess {
+        fn from(value: PropertyPolicyAgentParkingAccessKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentParkingAccessKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentParkingAccessKnown {
+        #[serde(rename = "PRIVATE")]
+        Private,
+        #[serde(rename = "PUBLIC")]
+        Public,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentParkingAccessKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Private => f.write_str("PRIVATE"),
+                Self::Public => f.write_str("PUBLIC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentParkingAccessKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PRIVATE" => Ok(Self::Private),
+                "PUBLIC" => Ok(Self::Public),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyAgentParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates whether parking is available at the property.
@@ -14536,7 +25055,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentParkingAvailability {
-        Known(Known),
+        Known(PropertyPolicyAgentParkingAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentParkingAvailability {
@@ -14547,9 +25066,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentParkingAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentParkingAvailabilityKnown>
+    for PropertyPolicyAgentParkingAvailability {
+        fn from(value: PropertyPolicyAgentParkingAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentParkingAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentParkingAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentParkingAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentParkingAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyAgentParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates the availability of internet on the property.
@@ -14562,7 +25143,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyInternetAvailability {
-        Known(Known),
+        Known(PropertyPolicyInternetAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyInternetAvailability {
@@ -14573,9 +25154,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyInternetAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyInternetAvailabilityKnown>
+    for PropertyPolicyInternetAvailability {
+        fn from(value: PropertyPolicyInternetAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyInternetAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyInternetAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyInternetAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyInternetAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates where internet is available in and around the property.
@@ -14588,7 +25231,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyInternetConnectionLocation {
-        Known(Known),
+        Known(PropertyPolicyInternetConnectionLocationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyInternetConnectionLocation {
@@ -14599,9 +25242,80 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyInternetConnectionLocation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyInternetConnectionLocationKnown>
+    for PropertyPolicyInternetConnectionLocation {
+        fn from(value: PropertyPolicyInternetConnectionLocationKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyInternetConnectionLocationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyInternetConnectionLocationKnown {
+        #[serde(rename = "ENTIRE_PROPERTY")]
+        EntireProperty,
+        #[serde(rename = "PUBLIC_AREAS")]
+        PublicAreas,
+        #[serde(rename = "ALL_ROOMS")]
+        AllRooms,
+        #[serde(rename = "SOME_ROOMS")]
+        SomeRooms,
+        #[serde(rename = "BUSINESS_CENTER")]
+        BusinessCenter,
+    }
+    impl ::std::fmt::Display for PropertyPolicyInternetConnectionLocationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntireProperty => f.write_str("ENTIRE_PROPERTY"),
+                Self::PublicAreas => f.write_str("PUBLIC_AREAS"),
+                Self::AllRooms => f.write_str("ALL_ROOMS"),
+                Self::SomeRooms => f.write_str("SOME_ROOMS"),
+                Self::BusinessCenter => f.write_str("BUSINESS_CENTER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyInternetConnectionLocationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ENTIRE_PROPERTY" => Ok(Self::EntireProperty),
+                "PUBLIC_AREAS" => Ok(Self::PublicAreas),
+                "ALL_ROOMS" => Ok(Self::AllRooms),
+                "SOME_ROOMS" => Ok(Self::SomeRooms),
+                "BUSINESS_CENTER" => Ok(Self::BusinessCenter),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates how guests can access the Internet on the property.
@@ -14614,7 +25328,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyInternetConnectionType {
-        Known(Known),
+        Known(PropertyPolicyInternetConnectionTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyInternetConnectionType {
@@ -14625,9 +25339,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyInternetConnectionType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyInternetConnectionTypeKnown>
+    for PropertyPolicyInternetConnectionType {
+        fn from(value: PropertyPolicyInternetConnectionTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyInternetConnectionTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyInternetConnectionTypeKnown {
+        #[serde(rename = "WIFI")]
+        Wifi,
+        #[serde(rename = "CABLE")]
+        Cable,
+    }
+    impl ::std::fmt::Display for PropertyPolicyInternetConnectionTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wifi => f.write_str("WIFI"),
+                Self::Cable => f.write_str("CABLE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyInternetConnectionTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WIFI" => Ok(Self::Wifi),
+                "CABLE" => Ok(Self::Cable),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates what type of parking is available at the property.
@@ -14640,7 +25412,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyParkingAccess {
-        Known(Known),
+        Known(PropertyPolicyParkingAccessKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyParkingAccess {
@@ -14651,9 +25423,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyParkingAccess {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyParkingAccessKnown>
+    for PropertyPolicyParkingAccess {
+        fn from(value: PropertyPolicyParkingAccessKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyParkingAccessKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyParkingAccessKnown {
+        #[serde(rename = "PRIVATE")]
+        Private,
+        #[serde(rename = "PUBLIC")]
+        Public,
+    }
+    impl ::std::fmt::Display for PropertyPolicyParkingAccessKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Private => f.write_str("PRIVATE"),
+                Self::Public => f.write_str("PUBLIC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyParkingAccessKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PRIVATE" => Ok(Self::Private),
+                "PUBLIC" => Ok(Self::Public),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates whether parking is available at the property.
@@ -14666,7 +25496,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyParkingAvailability {
-        Known(Known),
+        Known(PropertyPolicyParkingAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyParkingAvailability {
@@ -14677,9 +25507,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyParkingAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyParkingAvailabilityKnown>
+    for PropertyPolicyParkingAvailability {
+        fn from(value: PropertyPolicyParkingAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyParkingAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyParkingAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyParkingAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyParkingAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`QuoteLightweight`
@@ -14784,7 +25676,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum RatePlanLevelFeeAgentType {
-        Known(Known),
+        Known(RatePlanLevelFeeAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RatePlanLevelFeeAgentType {
@@ -14795,9 +25687,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for RatePlanLevelFeeAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<RatePlanLevelFeeAgentTypeKnown>
+    for RatePlanLevelFeeAgentType {
+        fn from(value: RatePlanLevelFeeAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RatePlanLevelFeeAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RatePlanLevelFeeAgentTypeKnown {
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_PERSON_PER_DAY")]
+        PerPersonPerDay,
+        #[serde(rename = "PER_PERSON_PER_STAY")]
+        PerPersonPerStay,
+    }
+    impl ::std::fmt::Display for RatePlanLevelFeeAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerPersonPerDay => f.write_str("PER_PERSON_PER_DAY"),
+                Self::PerPersonPerStay => f.write_str("PER_PERSON_PER_STAY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RatePlanLevelFeeAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_PERSON_PER_DAY" => Ok(Self::PerPersonPerDay),
+                "PER_PERSON_PER_STAY" => Ok(Self::PerPersonPerStay),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RatePlanLevelFeeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RatePlanLevelFeeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Rate plan fee type
@@ -14810,7 +25768,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum RatePlanLevelFeeType {
-        Known(Known),
+        Known(RatePlanLevelFeeTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RatePlanLevelFeeType {
@@ -14821,9 +25779,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for RatePlanLevelFeeType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<RatePlanLevelFeeTypeKnown> for RatePlanLevelFeeType {
+        fn from(value: RatePlanLevelFeeTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RatePlanLevelFeeTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RatePlanLevelFeeTypeKnown {
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_PERSON_PER_DAY")]
+        PerPersonPerDay,
+        #[serde(rename = "PER_PERSON_PER_STAY")]
+        PerPersonPerStay,
+    }
+    impl ::std::fmt::Display for RatePlanLevelFeeTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerPersonPerDay => f.write_str("PER_PERSON_PER_DAY"),
+                Self::PerPersonPerStay => f.write_str("PER_PERSON_PER_STAY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RatePlanLevelFeeTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_PERSON_PER_DAY" => Ok(Self::PerPersonPerDay),
+                "PER_PERSON_PER_STAY" => Ok(Self::PerPersonPerStay),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RatePlanLevelFeeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for RatePlanLevelFeeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Response object for when a system document is removed.
@@ -15155,7 +26177,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ReviewAnswerAgentCategory {
-        Known(Known),
+        Known(ReviewAnswerAgentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ReviewAnswerAgentCategory {
@@ -15166,9 +26188,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ReviewAnswerAgentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ReviewAnswerAgentCategoryKnown>
+    for ReviewAnswerAgentCategory {
+        fn from(value: ReviewAnswerAgentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ReviewAnswerAgentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ReviewAnswerAgentCategoryKnown {
+        #[serde(rename = "COMFORT")]
+        Comfort,
+        #[serde(rename = "CONDITION")]
+        Condition,
+        #[serde(rename = "SERVICE")]
+        Service,
+        #[serde(rename = "ENVIRONMENT")]
+        Environment,
+        #[serde(rename = "FACILITIES")]
+        Facilities,
+        #[serde(rename = "LOCATION")]
+        Location,
+        #[serde(rename = "LIFESTYLE")]
+        Lifestyle,
+        #[serde(rename = "VALUE")]
+        Value,
+        #[serde(rename = "FOOD")]
+        Food,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for ReviewAnswerAgentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Comfort => f.write_str("COMFORT"),
+                Self::Condition => f.write_str("CONDITION"),
+                Self::Service => f.write_str("SERVICE"),
+                Self::Environment => f.write_str("ENVIRONMENT"),
+                Self::Facilities => f.write_str("FACILITIES"),
+                Self::Location => f.write_str("LOCATION"),
+                Self::Lifestyle => f.write_str("LIFESTYLE"),
+                Self::Value => f.write_str("VALUE"),
+                Self::Food => f.write_str("FOOD"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReviewAnswerAgentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMFORT" => Ok(Self::Comfort),
+                "CONDITION" => Ok(Self::Condition),
+                "SERVICE" => Ok(Self::Service),
+                "ENVIRONMENT" => Ok(Self::Environment),
+                "FACILITIES" => Ok(Self::Facilities),
+                "LOCATION" => Ok(Self::Location),
+                "LIFESTYLE" => Ok(Self::Lifestyle),
+                "VALUE" => Ok(Self::Value),
+                "FOOD" => Ok(Self::Food),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewAnswerAgentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReviewAnswerAgentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Question category
@@ -15181,7 +26293,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ReviewAnswerCategory {
-        Known(Known),
+        Known(ReviewAnswerCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ReviewAnswerCategory {
@@ -15192,9 +26304,97 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ReviewAnswerCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ReviewAnswerCategoryKnown> for ReviewAnswerCategory {
+        fn from(value: ReviewAnswerCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ReviewAnswerCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ReviewAnswerCategoryKnown {
+        #[serde(rename = "COMFORT")]
+        Comfort,
+        #[serde(rename = "CONDITION")]
+        Condition,
+        #[serde(rename = "SERVICE")]
+        Service,
+        #[serde(rename = "ENVIRONMENT")]
+        Environment,
+        #[serde(rename = "FACILITIES")]
+        Facilities,
+        #[serde(rename = "LOCATION")]
+        Location,
+        #[serde(rename = "LIFESTYLE")]
+        Lifestyle,
+        #[serde(rename = "VALUE")]
+        Value,
+        #[serde(rename = "FOOD")]
+        Food,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for ReviewAnswerCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Comfort => f.write_str("COMFORT"),
+                Self::Condition => f.write_str("CONDITION"),
+                Self::Service => f.write_str("SERVICE"),
+                Self::Environment => f.write_str("ENVIRONMENT"),
+                Self::Facilities => f.write_str("FACILITIES"),
+                Self::Location => f.write_str("LOCATION"),
+                Self::Lifestyle => f.write_str("LIFESTYLE"),
+                Self::Value => f.write_str("VALUE"),
+                Self::Food => f.write_str("FOOD"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReviewAnswerCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMFORT" => Ok(Self::Comfort),
+                "CONDITION" => Ok(Self::Condition),
+                "SERVICE" => Ok(Self::Service),
+                "ENVIRONMENT" => Ok(Self::Environment),
+                "FACILITIES" => Ok(Self::Facilities),
+                "LOCATION" => Ok(Self::Location),
+                "LIFESTYLE" => Ok(Self::Lifestyle),
+                "VALUE" => Ok(Self::Value),
+                "FOOD" => Ok(Self::Food),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewAnswerCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ReviewAnswerCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ReviewLightweight`
@@ -15504,7 +26704,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum RevolutPayoutAccountAuthenticatedEntityProfileType {
-        Known(Known),
+        Known(RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RevolutPayoutAccountAuthenticatedEntityProfileType {
@@ -15515,10 +26715,70 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown>
     for RevolutPayoutAccountAuthenticatedEntityProfileType {
-        fn from(value: Known) -> Self {
+        fn from(value: RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown {
+        #[serde(rename = "personal")]
+        Personal,
+        #[serde(rename = "business")]
+        Business,
+    }
+    impl ::std::fmt::Display
+    for RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Personal => f.write_str("personal"),
+                Self::Business => f.write_str("business"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "personal" => Ok(Self::Personal),
+                "business" => Ok(Self::Business),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RevolutPayoutAccountAuthenticatedEntityProfileTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A Revolut revtag payout destination on a managing entity.
@@ -15565,7 +26825,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum RevolutPayoutAccountManagingEntityProfileType {
-        Known(Known),
+        Known(RevolutPayoutAccountManagingEntityProfileTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RevolutPayoutAccountManagingEntityProfileType {
@@ -15576,9 +26836,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for RevolutPayoutAccountManagingEntityProfileType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<RevolutPayoutAccountManagingEntityProfileTypeKnown>
+    for RevolutPayoutAccountManagingEntityProfileType {
+        fn from(value: RevolutPayoutAccountManagingEntityProfileTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RevolutPayoutAccountManagingEntityProfileTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RevolutPayoutAccountManagingEntityProfileTypeKnown {
+        #[serde(rename = "personal")]
+        Personal,
+        #[serde(rename = "business")]
+        Business,
+    }
+    impl ::std::fmt::Display for RevolutPayoutAccountManagingEntityProfileTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Personal => f.write_str("personal"),
+                Self::Business => f.write_str("business"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RevolutPayoutAccountManagingEntityProfileTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "personal" => Ok(Self::Personal),
+                "business" => Ok(Self::Business),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for RevolutPayoutAccountManagingEntityProfileTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RevolutPayoutAccountManagingEntityProfileTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Room Configuration
@@ -15765,7 +27084,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SectionGrantAuthenticatedEntityLevel {
-        Known(Known),
+        Known(SectionGrantAuthenticatedEntityLevelKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SectionGrantAuthenticatedEntityLevel {
@@ -15776,9 +27095,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SectionGrantAuthenticatedEntityLevel {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SectionGrantAuthenticatedEntityLevelKnown>
+    for SectionGrantAuthenticatedEntityLevel {
+        fn from(value: SectionGrantAuthenticatedEntityLevelKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SectionGrantAuthenticatedEntityLevelKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SectionGrantAuthenticatedEntityLevelKnown {
+        #[serde(rename = "READ")]
+        Read,
+        #[serde(rename = "WRITE")]
+        Write,
+        #[serde(rename = "FULL")]
+        Full,
+    }
+    impl ::std::fmt::Display for SectionGrantAuthenticatedEntityLevelKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Read => f.write_str("READ"),
+                Self::Write => f.write_str("WRITE"),
+                Self::Full => f.write_str("FULL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SectionGrantAuthenticatedEntityLevelKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "READ" => Ok(Self::Read),
+                "WRITE" => Ok(Self::Write),
+                "FULL" => Ok(Self::Full),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SectionGrantAuthenticatedEntityLevelKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SectionGrantAuthenticatedEntityLevelKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The area this grant applies to (ALL covers every section)
@@ -15791,7 +27172,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SectionGrantAuthenticatedEntitySection {
-        Known(Known),
+        Known(SectionGrantAuthenticatedEntitySectionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SectionGrantAuthenticatedEntitySection {
@@ -15802,9 +27183,111 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SectionGrantAuthenticatedEntitySection {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SectionGrantAuthenticatedEntitySectionKnown>
+    for SectionGrantAuthenticatedEntitySection {
+        fn from(value: SectionGrantAuthenticatedEntitySectionKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SectionGrantAuthenticatedEntitySectionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SectionGrantAuthenticatedEntitySectionKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "ACCOUNT")]
+        Account,
+        #[serde(rename = "INVENTORY")]
+        Inventory,
+        #[serde(rename = "BOOKING")]
+        Booking,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+        #[serde(rename = "CONTENT")]
+        Content,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "INTEGRATIONS")]
+        Integrations,
+        #[serde(rename = "MCP")]
+        Mcp,
+        #[serde(rename = "PAYMENT")]
+        Payment,
+        #[serde(rename = "ACCOUNTING")]
+        Accounting,
+        #[serde(rename = "USER_ADMIN")]
+        UserAdmin,
+        #[serde(rename = "ADMIN")]
+        Admin,
+    }
+    impl ::std::fmt::Display for SectionGrantAuthenticatedEntitySectionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::Account => f.write_str("ACCOUNT"),
+                Self::Inventory => f.write_str("INVENTORY"),
+                Self::Booking => f.write_str("BOOKING"),
+                Self::Marketing => f.write_str("MARKETING"),
+                Self::Content => f.write_str("CONTENT"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Integrations => f.write_str("INTEGRATIONS"),
+                Self::Mcp => f.write_str("MCP"),
+                Self::Payment => f.write_str("PAYMENT"),
+                Self::Accounting => f.write_str("ACCOUNTING"),
+                Self::UserAdmin => f.write_str("USER_ADMIN"),
+                Self::Admin => f.write_str("ADMIN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SectionGrantAuthenticatedEntitySectionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "ACCOUNT" => Ok(Self::Account),
+                "INVENTORY" => Ok(Self::Inventory),
+                "BOOKING" => Ok(Self::Booking),
+                "MARKETING" => Ok(Self::Marketing),
+                "CONTENT" => Ok(Self::Content),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "INTEGRATIONS" => Ok(Self::Integrations),
+                "MCP" => Ok(Self::Mcp),
+                "PAYMENT" => Ok(Self::Payment),
+                "ACCOUNTING" => Ok(Self::Accounting),
+                "USER_ADMIN" => Ok(Self::UserAdmin),
+                "ADMIN" => Ok(Self::Admin),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SectionGrantAuthenticatedEntitySectionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SectionGrantAuthenticatedEntitySectionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SectionGrantManagingEntity`
@@ -15836,7 +27319,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SectionGrantManagingEntityLevel {
-        Known(Known),
+        Known(SectionGrantManagingEntityLevelKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SectionGrantManagingEntityLevel {
@@ -15847,9 +27330,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SectionGrantManagingEntityLevel {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SectionGrantManagingEntityLevelKnown>
+    for SectionGrantManagingEntityLevel {
+        fn from(value: SectionGrantManagingEntityLevelKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SectionGrantManagingEntityLevelKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SectionGrantManagingEntityLevelKnown {
+        #[serde(rename = "READ")]
+        Read,
+        #[serde(rename = "WRITE")]
+        Write,
+        #[serde(rename = "FULL")]
+        Full,
+    }
+    impl ::std::fmt::Display for SectionGrantManagingEntityLevelKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Read => f.write_str("READ"),
+                Self::Write => f.write_str("WRITE"),
+                Self::Full => f.write_str("FULL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SectionGrantManagingEntityLevelKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "READ" => Ok(Self::Read),
+                "WRITE" => Ok(Self::Write),
+                "FULL" => Ok(Self::Full),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SectionGrantManagingEntityLevelKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SectionGrantManagingEntityLevelKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The area this grant applies to (ALL covers every section)
@@ -15862,7 +27407,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SectionGrantManagingEntitySection {
-        Known(Known),
+        Known(SectionGrantManagingEntitySectionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SectionGrantManagingEntitySection {
@@ -15873,9 +27418,111 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SectionGrantManagingEntitySection {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SectionGrantManagingEntitySectionKnown>
+    for SectionGrantManagingEntitySection {
+        fn from(value: SectionGrantManagingEntitySectionKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SectionGrantManagingEntitySectionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SectionGrantManagingEntitySectionKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "ACCOUNT")]
+        Account,
+        #[serde(rename = "INVENTORY")]
+        Inventory,
+        #[serde(rename = "BOOKING")]
+        Booking,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+        #[serde(rename = "CONTENT")]
+        Content,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "INTEGRATIONS")]
+        Integrations,
+        #[serde(rename = "MCP")]
+        Mcp,
+        #[serde(rename = "PAYMENT")]
+        Payment,
+        #[serde(rename = "ACCOUNTING")]
+        Accounting,
+        #[serde(rename = "USER_ADMIN")]
+        UserAdmin,
+        #[serde(rename = "ADMIN")]
+        Admin,
+    }
+    impl ::std::fmt::Display for SectionGrantManagingEntitySectionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::Account => f.write_str("ACCOUNT"),
+                Self::Inventory => f.write_str("INVENTORY"),
+                Self::Booking => f.write_str("BOOKING"),
+                Self::Marketing => f.write_str("MARKETING"),
+                Self::Content => f.write_str("CONTENT"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Integrations => f.write_str("INTEGRATIONS"),
+                Self::Mcp => f.write_str("MCP"),
+                Self::Payment => f.write_str("PAYMENT"),
+                Self::Accounting => f.write_str("ACCOUNTING"),
+                Self::UserAdmin => f.write_str("USER_ADMIN"),
+                Self::Admin => f.write_str("ADMIN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SectionGrantManagingEntitySectionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "ACCOUNT" => Ok(Self::Account),
+                "INVENTORY" => Ok(Self::Inventory),
+                "BOOKING" => Ok(Self::Booking),
+                "MARKETING" => Ok(Self::Marketing),
+                "CONTENT" => Ok(Self::Content),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "INTEGRATIONS" => Ok(Self::Integrations),
+                "MCP" => Ok(Self::Mcp),
+                "PAYMENT" => Ok(Self::Payment),
+                "ACCOUNTING" => Ok(Self::Accounting),
+                "USER_ADMIN" => Ok(Self::UserAdmin),
+                "ADMIN" => Ok(Self::Admin),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SectionGrantManagingEntitySectionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SectionGrantManagingEntitySectionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Address information
@@ -16189,7 +27836,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleDescriptionAgentCreator {
-        Known(Known),
+        Known(SimpleDescriptionAgentCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleDescriptionAgentCreator {
@@ -16200,9 +27847,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleDescriptionAgentCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleDescriptionAgentCreatorKnown>
+    for SimpleDescriptionAgentCreator {
+        fn from(value: SimpleDescriptionAgentCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleDescriptionAgentCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleDescriptionAgentCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for SimpleDescriptionAgentCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleDescriptionAgentCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleDescriptionAgentCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleDescriptionAgentCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SimpleDescriptionAuthenticatedEntity`
@@ -16236,7 +27941,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleDescriptionCreator {
-        Known(Known),
+        Known(SimpleDescriptionCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleDescriptionCreator {
@@ -16247,9 +27952,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleDescriptionCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleDescriptionCreatorKnown>
+    for SimpleDescriptionCreator {
+        fn from(value: SimpleDescriptionCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleDescriptionCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleDescriptionCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for SimpleDescriptionCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleDescriptionCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleDescriptionCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleDescriptionCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SimpleDescriptionManagingEntity`
@@ -16294,7 +28057,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleDescriptionManagingEntityCreator {
-        Known(Known),
+        Known(SimpleDescriptionManagingEntityCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleDescriptionManagingEntityCreator {
@@ -16305,9 +28068,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleDescriptionManagingEntityCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleDescriptionManagingEntityCreatorKnown>
+    for SimpleDescriptionManagingEntityCreator {
+        fn from(value: SimpleDescriptionManagingEntityCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleDescriptionManagingEntityCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleDescriptionManagingEntityCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for SimpleDescriptionManagingEntityCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleDescriptionManagingEntityCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleDescriptionManagingEntityCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleDescriptionManagingEntityCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Multimedia that contains less information than Multimedia object
@@ -16430,7 +28251,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAgentLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaAgentLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAgentLifestyleType {
@@ -16441,9 +28262,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAgentLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAgentLifestyleTypeKnown>
+    for SimpleMultimediaAgentLifestyleType {
+        fn from(value: SimpleMultimediaAgentLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAgentLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAgentLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAgentLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAgentLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaAgentLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAgentLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -16456,7 +28419,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAgentSource {
-        Known(Known),
+        Known(SimpleMultimediaAgentSourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAgentSource {
@@ -16467,9 +28430,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAgentSource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAgentSourceKnown>
+    for SimpleMultimediaAgentSource {
+        fn from(value: SimpleMultimediaAgentSourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAgentSourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAgentSourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAgentSourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAgentSourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaAgentSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAgentSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -16482,7 +28503,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAgentType {
-        Known(Known),
+        Known(SimpleMultimediaAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAgentType {
@@ -16493,9 +28514,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAgentTypeKnown>
+    for SimpleMultimediaAgentType {
+        fn from(value: SimpleMultimediaAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAgentTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Multimedia that contains less information than Multimedia object
@@ -16565,7 +28652,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntityLifestyleType {
@@ -16576,10 +28663,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown>
     for SimpleMultimediaAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+        fn from(value: SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -16592,7 +28821,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAuthenticatedEntitySource {
-        Known(Known),
+        Known(SimpleMultimediaAuthenticatedEntitySourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntitySource {
@@ -16603,9 +28832,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAuthenticatedEntitySource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAuthenticatedEntitySourceKnown>
+    for SimpleMultimediaAuthenticatedEntitySource {
+        fn from(value: SimpleMultimediaAuthenticatedEntitySourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAuthenticatedEntitySourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAuthenticatedEntitySourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntitySourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAuthenticatedEntitySourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaAuthenticatedEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAuthenticatedEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -16618,7 +28906,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAuthenticatedEntityType {
-        Known(Known),
+        Known(SimpleMultimediaAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntityType {
@@ -16629,9 +28917,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAuthenticatedEntityTypeKnown>
+    for SimpleMultimediaAuthenticatedEntityType {
+        fn from(value: SimpleMultimediaAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAuthenticatedEntityTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Associate this media with a specific lifestyle type. A user searching and filtering inventory based on lifestyles can be shown relevant media first.
@@ -16644,7 +28998,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaLifestyleType {
@@ -16655,9 +29009,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaLifestyleTypeKnown>
+    for SimpleMultimediaLifestyleType {
+        fn from(value: SimpleMultimediaLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Multimedia that contains less information than Multimedia object
@@ -16727,7 +29223,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaManagingEntityLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaManagingEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaManagingEntityLifestyleType {
@@ -16738,9 +29234,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaManagingEntityLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaManagingEntityLifestyleTypeKnown>
+    for SimpleMultimediaManagingEntityLifestyleType {
+        fn from(value: SimpleMultimediaManagingEntityLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaManagingEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -16753,7 +29392,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaManagingEntitySource {
-        Known(Known),
+        Known(SimpleMultimediaManagingEntitySourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaManagingEntitySource {
@@ -16764,9 +29403,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaManagingEntitySource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaManagingEntitySourceKnown>
+    for SimpleMultimediaManagingEntitySource {
+        fn from(value: SimpleMultimediaManagingEntitySourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaManagingEntitySourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaManagingEntitySourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaManagingEntitySourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaManagingEntitySourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaManagingEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaManagingEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -16779,7 +29476,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaManagingEntityType {
-        Known(Known),
+        Known(SimpleMultimediaManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaManagingEntityType {
@@ -16790,9 +29487,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaManagingEntityTypeKnown>
+    for SimpleMultimediaManagingEntityType {
+        fn from(value: SimpleMultimediaManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaManagingEntityTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -16805,7 +29568,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaSource {
-        Known(Known),
+        Known(SimpleMultimediaSourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaSource {
@@ -16816,9 +29579,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaSource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaSourceKnown> for SimpleMultimediaSource {
+        fn from(value: SimpleMultimediaSourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaSourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaSourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaSourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaSourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SimpleMultimediaSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -16831,7 +29650,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaType {
-        Known(Known),
+        Known(SimpleMultimediaTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaType {
@@ -16842,9 +29661,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaTypeKnown> for SimpleMultimediaType {
+        fn from(value: SimpleMultimediaTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SimpleMultimediaTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Social network
@@ -16901,7 +29784,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SocialAgentType {
-        Known(Known),
+        Known(SocialAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SocialAgentType {
@@ -16912,9 +29795,121 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SocialAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SocialAgentTypeKnown> for SocialAgentType {
+        fn from(value: SocialAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SocialAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SocialAgentTypeKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "TRIP_ADVISOR")]
+        TripAdvisor,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "GOOGLE_PLUS")]
+        GooglePlus,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "WEIBO")]
+        Weibo,
+        #[serde(rename = "RENREN")]
+        Renren,
+        #[serde(rename = "WEBSITE")]
+        Website,
+        #[serde(rename = "QQ")]
+        Qq,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+    }
+    impl ::std::fmt::Display for SocialAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::TripAdvisor => f.write_str("TRIP_ADVISOR"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::GooglePlus => f.write_str("GOOGLE_PLUS"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Line => f.write_str("LINE"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Weibo => f.write_str("WEIBO"),
+                Self::Renren => f.write_str("RENREN"),
+                Self::Website => f.write_str("WEBSITE"),
+                Self::Qq => f.write_str("QQ"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SocialAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "SKYPE" => Ok(Self::Skype),
+                "TRIP_ADVISOR" => Ok(Self::TripAdvisor),
+                "TWITTER" => Ok(Self::Twitter),
+                "GOOGLE_PLUS" => Ok(Self::GooglePlus),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "LINE" => Ok(Self::Line),
+                "WECHAT" => Ok(Self::Wechat),
+                "VIBER" => Ok(Self::Viber),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "WEIBO" => Ok(Self::Weibo),
+                "RENREN" => Ok(Self::Renren),
+                "WEBSITE" => Ok(Self::Website),
+                "QQ" => Ok(Self::Qq),
+                "TIKTOK" => Ok(Self::Tiktok),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SocialAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SocialAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of social network.
@@ -16927,7 +29922,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SocialType {
-        Known(Known),
+        Known(SocialTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SocialType {
@@ -16938,9 +29933,121 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SocialType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SocialTypeKnown> for SocialType {
+        fn from(value: SocialTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SocialTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SocialTypeKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "TRIP_ADVISOR")]
+        TripAdvisor,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "GOOGLE_PLUS")]
+        GooglePlus,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "WEIBO")]
+        Weibo,
+        #[serde(rename = "RENREN")]
+        Renren,
+        #[serde(rename = "WEBSITE")]
+        Website,
+        #[serde(rename = "QQ")]
+        Qq,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+    }
+    impl ::std::fmt::Display for SocialTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::TripAdvisor => f.write_str("TRIP_ADVISOR"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::GooglePlus => f.write_str("GOOGLE_PLUS"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Line => f.write_str("LINE"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Weibo => f.write_str("WEIBO"),
+                Self::Renren => f.write_str("RENREN"),
+                Self::Website => f.write_str("WEBSITE"),
+                Self::Qq => f.write_str("QQ"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SocialTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "SKYPE" => Ok(Self::Skype),
+                "TRIP_ADVISOR" => Ok(Self::TripAdvisor),
+                "TWITTER" => Ok(Self::Twitter),
+                "GOOGLE_PLUS" => Ok(Self::GooglePlus),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "LINE" => Ok(Self::Line),
+                "WECHAT" => Ok(Self::Wechat),
+                "VIBER" => Ok(Self::Viber),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "WEIBO" => Ok(Self::Weibo),
+                "RENREN" => Ok(Self::Renren),
+                "WEBSITE" => Ok(Self::Website),
+                "QQ" => Ok(Self::Qq),
+                "TIKTOK" => Ok(Self::Tiktok),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SocialTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SocialTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SortDescriptor`
@@ -17622,7 +30729,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelAgentConsentCategory {
-        Known(Known),
+        Known(TrackingPixelAgentConsentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelAgentConsentCategory {
@@ -17633,9 +30740,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelAgentConsentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelAgentConsentCategoryKnown>
+    for TrackingPixelAgentConsentCategory {
+        fn from(value: TrackingPixelAgentConsentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelAgentConsentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelAgentConsentCategoryKnown {
+        #[serde(rename = "STRICTLY_NECESSARY")]
+        StrictlyNecessary,
+        #[serde(rename = "FUNCTIONAL")]
+        Functional,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+    }
+    impl ::std::fmt::Display for TrackingPixelAgentConsentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrictlyNecessary => f.write_str("STRICTLY_NECESSARY"),
+                Self::Functional => f.write_str("FUNCTIONAL"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Marketing => f.write_str("MARKETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelAgentConsentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRICTLY_NECESSARY" => Ok(Self::StrictlyNecessary),
+                "FUNCTIONAL" => Ok(Self::Functional),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "MARKETING" => Ok(Self::Marketing),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelAgentConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelAgentConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelAgentPageTypesItem`
@@ -17648,7 +30821,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelAgentPageTypesItem {
-        Known(Known),
+        Known(TrackingPixelAgentPageTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelAgentPageTypesItem {
@@ -17659,9 +30832,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelAgentPageTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelAgentPageTypesKnown>
+    for TrackingPixelAgentPageTypesItem {
+        fn from(value: TrackingPixelAgentPageTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelAgentPageTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelAgentPageTypesKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "LANDING_PAGE")]
+        LandingPage,
+        #[serde(rename = "SEARCH_RESULTS")]
+        SearchResults,
+        #[serde(rename = "ROOM_SELECTION")]
+        RoomSelection,
+        #[serde(rename = "CHECKOUT")]
+        Checkout,
+        #[serde(rename = "CONFIRMATION")]
+        Confirmation,
+    }
+    impl ::std::fmt::Display for TrackingPixelAgentPageTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::LandingPage => f.write_str("LANDING_PAGE"),
+                Self::SearchResults => f.write_str("SEARCH_RESULTS"),
+                Self::RoomSelection => f.write_str("ROOM_SELECTION"),
+                Self::Checkout => f.write_str("CHECKOUT"),
+                Self::Confirmation => f.write_str("CONFIRMATION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelAgentPageTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "LANDING_PAGE" => Ok(Self::LandingPage),
+                "SEARCH_RESULTS" => Ok(Self::SearchResults),
+                "ROOM_SELECTION" => Ok(Self::RoomSelection),
+                "CHECKOUT" => Ok(Self::Checkout),
+                "CONFIRMATION" => Ok(Self::Confirmation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelAgentPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelAgentPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Tracking pixel provider
@@ -17674,7 +30921,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelAgentProvider {
-        Known(Known),
+        Known(TrackingPixelAgentProviderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelAgentProvider {
@@ -17685,9 +30932,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelAgentProvider {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelAgentProviderKnown>
+    for TrackingPixelAgentProvider {
+        fn from(value: TrackingPixelAgentProviderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelAgentProviderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelAgentProviderKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "GOOGLE_ADS")]
+        GoogleAds,
+        #[serde(rename = "GOOGLE_ANALYTICS")]
+        GoogleAnalytics,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "SOJOURN")]
+        Sojourn,
+        #[serde(rename = "CUSTOM")]
+        Custom,
+    }
+    impl ::std::fmt::Display for TrackingPixelAgentProviderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::GoogleAds => f.write_str("GOOGLE_ADS"),
+                Self::GoogleAnalytics => f.write_str("GOOGLE_ANALYTICS"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Sojourn => f.write_str("SOJOURN"),
+                Self::Custom => f.write_str("CUSTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelAgentProviderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "GOOGLE_ADS" => Ok(Self::GoogleAds),
+                "GOOGLE_ANALYTICS" => Ok(Self::GoogleAnalytics),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "TWITTER" => Ok(Self::Twitter),
+                "SOJOURN" => Ok(Self::Sojourn),
+                "CUSTOM" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelAgentProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelAgentProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of tracking pixel delivery mechanism
@@ -17700,7 +31037,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelAgentType {
-        Known(Known),
+        Known(TrackingPixelAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelAgentType {
@@ -17711,9 +31048,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelAgentTypeKnown> for TrackingPixelAgentType {
+        fn from(value: TrackingPixelAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelAgentTypeKnown {
+        #[serde(rename = "JAVASCRIPT")]
+        Javascript,
+        #[serde(rename = "IMAGE")]
+        Image,
+    }
+    impl ::std::fmt::Display for TrackingPixelAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Javascript => f.write_str("JAVASCRIPT"),
+                Self::Image => f.write_str("IMAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "JAVASCRIPT" => Ok(Self::Javascript),
+                "IMAGE" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TrackingPixelAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Consent category for GDPR/CCPA compliance
@@ -17726,7 +31119,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelConsentCategory {
-        Known(Known),
+        Known(TrackingPixelConsentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelConsentCategory {
@@ -17737,9 +31130,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelConsentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelConsentCategoryKnown>
+    for TrackingPixelConsentCategory {
+        fn from(value: TrackingPixelConsentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelConsentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelConsentCategoryKnown {
+        #[serde(rename = "STRICTLY_NECESSARY")]
+        StrictlyNecessary,
+        #[serde(rename = "FUNCTIONAL")]
+        Functional,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+    }
+    impl ::std::fmt::Display for TrackingPixelConsentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrictlyNecessary => f.write_str("STRICTLY_NECESSARY"),
+                Self::Functional => f.write_str("FUNCTIONAL"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Marketing => f.write_str("MARKETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelConsentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRICTLY_NECESSARY" => Ok(Self::StrictlyNecessary),
+                "FUNCTIONAL" => Ok(Self::Functional),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "MARKETING" => Ok(Self::Marketing),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelManagingEntity`
@@ -17804,7 +31263,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelManagingEntityConsentCategory {
-        Known(Known),
+        Known(TrackingPixelManagingEntityConsentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelManagingEntityConsentCategory {
@@ -17815,9 +31274,76 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelManagingEntityConsentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelManagingEntityConsentCategoryKnown>
+    for TrackingPixelManagingEntityConsentCategory {
+        fn from(value: TrackingPixelManagingEntityConsentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelManagingEntityConsentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelManagingEntityConsentCategoryKnown {
+        #[serde(rename = "STRICTLY_NECESSARY")]
+        StrictlyNecessary,
+        #[serde(rename = "FUNCTIONAL")]
+        Functional,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+    }
+    impl ::std::fmt::Display for TrackingPixelManagingEntityConsentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrictlyNecessary => f.write_str("STRICTLY_NECESSARY"),
+                Self::Functional => f.write_str("FUNCTIONAL"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Marketing => f.write_str("MARKETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelManagingEntityConsentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRICTLY_NECESSARY" => Ok(Self::StrictlyNecessary),
+                "FUNCTIONAL" => Ok(Self::Functional),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "MARKETING" => Ok(Self::Marketing),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelManagingEntityConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelManagingEntityConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelManagingEntityPageTypesItem`
@@ -17830,7 +31356,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelManagingEntityPageTypesItem {
-        Known(Known),
+        Known(TrackingPixelManagingEntityPageTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelManagingEntityPageTypesItem {
@@ -17841,9 +31367,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelManagingEntityPageTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelManagingEntityPageTypesKnown>
+    for TrackingPixelManagingEntityPageTypesItem {
+        fn from(value: TrackingPixelManagingEntityPageTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelManagingEntityPageTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelManagingEntityPageTypesKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "LANDING_PAGE")]
+        LandingPage,
+        #[serde(rename = "SEARCH_RESULTS")]
+        SearchResults,
+        #[serde(rename = "ROOM_SELECTION")]
+        RoomSelection,
+        #[serde(rename = "CHECKOUT")]
+        Checkout,
+        #[serde(rename = "CONFIRMATION")]
+        Confirmation,
+    }
+    impl ::std::fmt::Display for TrackingPixelManagingEntityPageTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::LandingPage => f.write_str("LANDING_PAGE"),
+                Self::SearchResults => f.write_str("SEARCH_RESULTS"),
+                Self::RoomSelection => f.write_str("ROOM_SELECTION"),
+                Self::Checkout => f.write_str("CHECKOUT"),
+                Self::Confirmation => f.write_str("CONFIRMATION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelManagingEntityPageTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "LANDING_PAGE" => Ok(Self::LandingPage),
+                "SEARCH_RESULTS" => Ok(Self::SearchResults),
+                "ROOM_SELECTION" => Ok(Self::RoomSelection),
+                "CHECKOUT" => Ok(Self::Checkout),
+                "CONFIRMATION" => Ok(Self::Confirmation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelManagingEntityPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelManagingEntityPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Tracking pixel provider
@@ -17856,7 +31456,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelManagingEntityProvider {
-        Known(Known),
+        Known(TrackingPixelManagingEntityProviderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelManagingEntityProvider {
@@ -17867,9 +31467,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelManagingEntityProvider {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelManagingEntityProviderKnown>
+    for TrackingPixelManagingEntityProvider {
+        fn from(value: TrackingPixelManagingEntityProviderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelManagingEntityProviderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelManagingEntityProviderKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "GOOGLE_ADS")]
+        GoogleAds,
+        #[serde(rename = "GOOGLE_ANALYTICS")]
+        GoogleAnalytics,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "SOJOURN")]
+        Sojourn,
+        #[serde(rename = "CUSTOM")]
+        Custom,
+    }
+    impl ::std::fmt::Display for TrackingPixelManagingEntityProviderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::GoogleAds => f.write_str("GOOGLE_ADS"),
+                Self::GoogleAnalytics => f.write_str("GOOGLE_ANALYTICS"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Sojourn => f.write_str("SOJOURN"),
+                Self::Custom => f.write_str("CUSTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelManagingEntityProviderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "GOOGLE_ADS" => Ok(Self::GoogleAds),
+                "GOOGLE_ANALYTICS" => Ok(Self::GoogleAnalytics),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "TWITTER" => Ok(Self::Twitter),
+                "SOJOURN" => Ok(Self::Sojourn),
+                "CUSTOM" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelManagingEntityProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelManagingEntityProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of tracking pixel delivery mechanism
@@ -17882,7 +31572,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelManagingEntityType {
-        Known(Known),
+        Known(TrackingPixelManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelManagingEntityType {
@@ -17893,9 +31583,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelManagingEntityTypeKnown>
+    for TrackingPixelManagingEntityType {
+        fn from(value: TrackingPixelManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelManagingEntityTypeKnown {
+        #[serde(rename = "JAVASCRIPT")]
+        Javascript,
+        #[serde(rename = "IMAGE")]
+        Image,
+    }
+    impl ::std::fmt::Display for TrackingPixelManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Javascript => f.write_str("JAVASCRIPT"),
+                Self::Image => f.write_str("IMAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "JAVASCRIPT" => Ok(Self::Javascript),
+                "IMAGE" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelPageTypesItem`
@@ -17908,7 +31656,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelPageTypesItem {
-        Known(Known),
+        Known(TrackingPixelPageTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelPageTypesItem {
@@ -17919,9 +31667,82 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelPageTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelPageTypesKnown>
+    for TrackingPixelPageTypesItem {
+        fn from(value: TrackingPixelPageTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelPageTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelPageTypesKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "LANDING_PAGE")]
+        LandingPage,
+        #[serde(rename = "SEARCH_RESULTS")]
+        SearchResults,
+        #[serde(rename = "ROOM_SELECTION")]
+        RoomSelection,
+        #[serde(rename = "CHECKOUT")]
+        Checkout,
+        #[serde(rename = "CONFIRMATION")]
+        Confirmation,
+    }
+    impl ::std::fmt::Display for TrackingPixelPageTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::LandingPage => f.write_str("LANDING_PAGE"),
+                Self::SearchResults => f.write_str("SEARCH_RESULTS"),
+                Self::RoomSelection => f.write_str("ROOM_SELECTION"),
+                Self::Checkout => f.write_str("CHECKOUT"),
+                Self::Confirmation => f.write_str("CONFIRMATION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelPageTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "LANDING_PAGE" => Ok(Self::LandingPage),
+                "SEARCH_RESULTS" => Ok(Self::SearchResults),
+                "ROOM_SELECTION" => Ok(Self::RoomSelection),
+                "CHECKOUT" => Ok(Self::Checkout),
+                "CONFIRMATION" => Ok(Self::Confirmation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TrackingPixelPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelParameter`
@@ -17991,7 +31812,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelProvider {
-        Known(Known),
+        Known(TrackingPixelProviderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelProvider {
@@ -18002,9 +31823,97 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelProvider {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelProviderKnown> for TrackingPixelProvider {
+        fn from(value: TrackingPixelProviderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelProviderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelProviderKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "GOOGLE_ADS")]
+        GoogleAds,
+        #[serde(rename = "GOOGLE_ANALYTICS")]
+        GoogleAnalytics,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "SOJOURN")]
+        Sojourn,
+        #[serde(rename = "CUSTOM")]
+        Custom,
+    }
+    impl ::std::fmt::Display for TrackingPixelProviderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::GoogleAds => f.write_str("GOOGLE_ADS"),
+                Self::GoogleAnalytics => f.write_str("GOOGLE_ANALYTICS"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Sojourn => f.write_str("SOJOURN"),
+                Self::Custom => f.write_str("CUSTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelProviderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "GOOGLE_ADS" => Ok(Self::GoogleAds),
+                "GOOGLE_ANALYTICS" => Ok(Self::GoogleAnalytics),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "TWITTER" => Ok(Self::Twitter),
+                "SOJOURN" => Ok(Self::Sojourn),
+                "CUSTOM" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TrackingPixelProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelTrigger`
@@ -18059,7 +31968,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelTriggerAgentEventType {
-        Known(Known),
+        Known(TrackingPixelTriggerAgentEventTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelTriggerAgentEventType {
@@ -18070,9 +31979,95 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelTriggerAgentEventType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelTriggerAgentEventTypeKnown>
+    for TrackingPixelTriggerAgentEventType {
+        fn from(value: TrackingPixelTriggerAgentEventTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTriggerAgentEventTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTriggerAgentEventTypeKnown {
+        #[serde(rename = "PAGE_VIEW")]
+        PageView,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "VIEW_CONTENT")]
+        ViewContent,
+        #[serde(rename = "ADD_TO_CART")]
+        AddToCart,
+        #[serde(rename = "INITIATE_CHECKOUT")]
+        InitiateCheckout,
+        #[serde(rename = "ADD_PAYMENT_INFO")]
+        AddPaymentInfo,
+        #[serde(rename = "PURCHASE")]
+        Purchase,
+        #[serde(rename = "LEAD")]
+        Lead,
+        #[serde(rename = "SIGN_UP")]
+        SignUp,
+    }
+    impl ::std::fmt::Display for TrackingPixelTriggerAgentEventTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageView => f.write_str("PAGE_VIEW"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::ViewContent => f.write_str("VIEW_CONTENT"),
+                Self::AddToCart => f.write_str("ADD_TO_CART"),
+                Self::InitiateCheckout => f.write_str("INITIATE_CHECKOUT"),
+                Self::AddPaymentInfo => f.write_str("ADD_PAYMENT_INFO"),
+                Self::Purchase => f.write_str("PURCHASE"),
+                Self::Lead => f.write_str("LEAD"),
+                Self::SignUp => f.write_str("SIGN_UP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelTriggerAgentEventTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_VIEW" => Ok(Self::PageView),
+                "SEARCH" => Ok(Self::Search),
+                "VIEW_CONTENT" => Ok(Self::ViewContent),
+                "ADD_TO_CART" => Ok(Self::AddToCart),
+                "INITIATE_CHECKOUT" => Ok(Self::InitiateCheckout),
+                "ADD_PAYMENT_INFO" => Ok(Self::AddPaymentInfo),
+                "PURCHASE" => Ok(Self::Purchase),
+                "LEAD" => Ok(Self::Lead),
+                "SIGN_UP" => Ok(Self::SignUp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelTriggerAgentEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelTriggerAgentEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The event type that triggers this pixel
@@ -18085,7 +32080,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelTriggerEventType {
-        Known(Known),
+        Known(TrackingPixelTriggerEventTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelTriggerEventType {
@@ -18096,9 +32091,95 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelTriggerEventType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelTriggerEventTypeKnown>
+    for TrackingPixelTriggerEventType {
+        fn from(value: TrackingPixelTriggerEventTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTriggerEventTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTriggerEventTypeKnown {
+        #[serde(rename = "PAGE_VIEW")]
+        PageView,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "VIEW_CONTENT")]
+        ViewContent,
+        #[serde(rename = "ADD_TO_CART")]
+        AddToCart,
+        #[serde(rename = "INITIATE_CHECKOUT")]
+        InitiateCheckout,
+        #[serde(rename = "ADD_PAYMENT_INFO")]
+        AddPaymentInfo,
+        #[serde(rename = "PURCHASE")]
+        Purchase,
+        #[serde(rename = "LEAD")]
+        Lead,
+        #[serde(rename = "SIGN_UP")]
+        SignUp,
+    }
+    impl ::std::fmt::Display for TrackingPixelTriggerEventTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageView => f.write_str("PAGE_VIEW"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::ViewContent => f.write_str("VIEW_CONTENT"),
+                Self::AddToCart => f.write_str("ADD_TO_CART"),
+                Self::InitiateCheckout => f.write_str("INITIATE_CHECKOUT"),
+                Self::AddPaymentInfo => f.write_str("ADD_PAYMENT_INFO"),
+                Self::Purchase => f.write_str("PURCHASE"),
+                Self::Lead => f.write_str("LEAD"),
+                Self::SignUp => f.write_str("SIGN_UP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelTriggerEventTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_VIEW" => Ok(Self::PageView),
+                "SEARCH" => Ok(Self::Search),
+                "VIEW_CONTENT" => Ok(Self::ViewContent),
+                "ADD_TO_CART" => Ok(Self::AddToCart),
+                "INITIATE_CHECKOUT" => Ok(Self::InitiateCheckout),
+                "ADD_PAYMENT_INFO" => Ok(Self::AddPaymentInfo),
+                "PURCHASE" => Ok(Self::Purchase),
+                "LEAD" => Ok(Self::Lead),
+                "SIGN_UP" => Ok(Self::SignUp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelTriggerEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelTriggerEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelTriggerManagingEntity`
@@ -18132,7 +32213,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelTriggerManagingEntityEventType {
-        Known(Known),
+        Known(TrackingPixelTriggerManagingEntityEventTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelTriggerManagingEntityEventType {
@@ -18143,9 +32224,96 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelTriggerManagingEntityEventType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelTriggerManagingEntityEventTypeKnown>
+    for TrackingPixelTriggerManagingEntityEventType {
+        fn from(value: TrackingPixelTriggerManagingEntityEventTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTriggerManagingEntityEventTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTriggerManagingEntityEventTypeKnown {
+        #[serde(rename = "PAGE_VIEW")]
+        PageView,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "VIEW_CONTENT")]
+        ViewContent,
+        #[serde(rename = "ADD_TO_CART")]
+        AddToCart,
+        #[serde(rename = "INITIATE_CHECKOUT")]
+        InitiateCheckout,
+        #[serde(rename = "ADD_PAYMENT_INFO")]
+        AddPaymentInfo,
+        #[serde(rename = "PURCHASE")]
+        Purchase,
+        #[serde(rename = "LEAD")]
+        Lead,
+        #[serde(rename = "SIGN_UP")]
+        SignUp,
+    }
+    impl ::std::fmt::Display for TrackingPixelTriggerManagingEntityEventTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageView => f.write_str("PAGE_VIEW"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::ViewContent => f.write_str("VIEW_CONTENT"),
+                Self::AddToCart => f.write_str("ADD_TO_CART"),
+                Self::InitiateCheckout => f.write_str("INITIATE_CHECKOUT"),
+                Self::AddPaymentInfo => f.write_str("ADD_PAYMENT_INFO"),
+                Self::Purchase => f.write_str("PURCHASE"),
+                Self::Lead => f.write_str("LEAD"),
+                Self::SignUp => f.write_str("SIGN_UP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelTriggerManagingEntityEventTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_VIEW" => Ok(Self::PageView),
+                "SEARCH" => Ok(Self::Search),
+                "VIEW_CONTENT" => Ok(Self::ViewContent),
+                "ADD_TO_CART" => Ok(Self::AddToCart),
+                "INITIATE_CHECKOUT" => Ok(Self::InitiateCheckout),
+                "ADD_PAYMENT_INFO" => Ok(Self::AddPaymentInfo),
+                "PURCHASE" => Ok(Self::Purchase),
+                "LEAD" => Ok(Self::Lead),
+                "SIGN_UP" => Ok(Self::SignUp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelTriggerManagingEntityEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelTriggerManagingEntityEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of tracking pixel delivery mechanism
@@ -18158,7 +32326,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelType {
-        Known(Known),
+        Known(TrackingPixelTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelType {
@@ -18169,9 +32337,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelTypeKnown> for TrackingPixelType {
+        fn from(value: TrackingPixelTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTypeKnown {
+        #[serde(rename = "JAVASCRIPT")]
+        Javascript,
+        #[serde(rename = "IMAGE")]
+        Image,
+    }
+    impl ::std::fmt::Display for TrackingPixelTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Javascript => f.write_str("JAVASCRIPT"),
+                Self::Image => f.write_str("IMAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "JAVASCRIPT" => Ok(Self::Javascript),
+                "IMAGE" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TrackingPixelTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///This is one bookable item that can stand alongside a restaurant / meeting room etc.
@@ -18239,7 +32463,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TransactionalTravelInventoryPricingType {
-        Known(Known),
+        Known(TransactionalTravelInventoryPricingTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TransactionalTravelInventoryPricingType {
@@ -18250,9 +32474,115 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TransactionalTravelInventoryPricingType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TransactionalTravelInventoryPricingTypeKnown>
+    for TransactionalTravelInventoryPricingType {
+        fn from(value: TransactionalTravelInventoryPricingTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TransactionalTravelInventoryPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TransactionalTravelInventoryPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display for TransactionalTravelInventoryPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TransactionalTravelInventoryPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TransactionalTravelInventoryPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TransactionalTravelInventoryPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TravelAgentAuthenticatedEntity`
@@ -18383,7 +32713,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionAgentCategory {
-        Known(Known),
+        Known(TravelInventoryRecognitionAgentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionAgentCategory {
@@ -18394,9 +32724,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionAgentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionAgentCategoryKnown>
+    for TravelInventoryRecognitionAgentCategory {
+        fn from(value: TravelInventoryRecognitionAgentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionAgentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionAgentCategoryKnown {
+        #[serde(rename = "THIRD_PARTY_REVIEW")]
+        ThirdPartyReview,
+        #[serde(rename = "PUBLICATION")]
+        Publication,
+        #[serde(rename = "AWARD")]
+        Award,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionAgentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ThirdPartyReview => f.write_str("THIRD_PARTY_REVIEW"),
+                Self::Publication => f.write_str("PUBLICATION"),
+                Self::Award => f.write_str("AWARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionAgentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THIRD_PARTY_REVIEW" => Ok(Self::ThirdPartyReview),
+                "PUBLICATION" => Ok(Self::Publication),
+                "AWARD" => Ok(Self::Award),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TravelInventoryRecognitionAgentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionAgentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of rating system the recognition operated on. This allows us to display the score properly.
@@ -18409,7 +32801,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionAgentType {
-        Known(Known),
+        Known(TravelInventoryRecognitionAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionAgentType {
@@ -18420,9 +32812,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionAgentTypeKnown>
+    for TravelInventoryRecognitionAgentType {
+        fn from(value: TravelInventoryRecognitionAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionAgentTypeKnown {
+        #[serde(rename = "STAR_RATING")]
+        StarRating,
+        #[serde(rename = "NUMERIC_RATING")]
+        NumericRating,
+        #[serde(rename = "PERCENT_RATING")]
+        PercentRating,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StarRating => f.write_str("STAR_RATING"),
+                Self::NumericRating => f.write_str("NUMERIC_RATING"),
+                Self::PercentRating => f.write_str("PERCENT_RATING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STAR_RATING" => Ok(Self::StarRating),
+                "NUMERIC_RATING" => Ok(Self::NumericRating),
+                "PERCENT_RATING" => Ok(Self::PercentRating),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TravelInventoryRecognitionAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Recognition category.
@@ -18435,7 +32889,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionCategory {
-        Known(Known),
+        Known(TravelInventoryRecognitionCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionCategory {
@@ -18446,9 +32900,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionCategoryKnown>
+    for TravelInventoryRecognitionCategory {
+        fn from(value: TravelInventoryRecognitionCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionCategoryKnown {
+        #[serde(rename = "THIRD_PARTY_REVIEW")]
+        ThirdPartyReview,
+        #[serde(rename = "PUBLICATION")]
+        Publication,
+        #[serde(rename = "AWARD")]
+        Award,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ThirdPartyReview => f.write_str("THIRD_PARTY_REVIEW"),
+                Self::Publication => f.write_str("PUBLICATION"),
+                Self::Award => f.write_str("AWARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THIRD_PARTY_REVIEW" => Ok(Self::ThirdPartyReview),
+                "PUBLICATION" => Ok(Self::Publication),
+                "AWARD" => Ok(Self::Award),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TravelInventoryRecognitionCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of rating system the recognition operated on. This allows us to display the score properly.
@@ -18461,7 +32977,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionType {
-        Known(Known),
+        Known(TravelInventoryRecognitionTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionType {
@@ -18472,9 +32988,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionTypeKnown>
+    for TravelInventoryRecognitionType {
+        fn from(value: TravelInventoryRecognitionTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionTypeKnown {
+        #[serde(rename = "STAR_RATING")]
+        StarRating,
+        #[serde(rename = "NUMERIC_RATING")]
+        NumericRating,
+        #[serde(rename = "PERCENT_RATING")]
+        PercentRating,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StarRating => f.write_str("STAR_RATING"),
+                Self::NumericRating => f.write_str("NUMERIC_RATING"),
+                Self::PercentRating => f.write_str("PERCENT_RATING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STAR_RATING" => Ok(Self::StarRating),
+                "NUMERIC_RATING" => Ok(Self::NumericRating),
+                "PERCENT_RATING" => Ok(Self::PercentRating),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TravelInventoryRecognitionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`UniqueRequestAuthenticatedEntity`
@@ -21431,7 +36009,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum VariableChargeType {
-        Known(Known),
+        Known(VariableChargeTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for VariableChargeType {
@@ -21442,9 +36020,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for VariableChargeType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<VariableChargeTypeKnown> for VariableChargeType {
+        fn from(value: VariableChargeTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`VariableChargeTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum VariableChargeTypeKnown {
+        #[serde(rename = "FIXED")]
+        Fixed,
+        #[serde(rename = "PERCENTAGE")]
+        Percentage,
+    }
+    impl ::std::fmt::Display for VariableChargeTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Fixed => f.write_str("FIXED"),
+                Self::Percentage => f.write_str("PERCENTAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VariableChargeTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIXED" => Ok(Self::Fixed),
+                "PERCENTAGE" => Ok(Self::Percentage),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VariableChargeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VariableChargeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`Webhook`
@@ -21647,7 +36281,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum WithdrawalStatus {
-        Known(Known),
+        Known(WithdrawalStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for WithdrawalStatus {
@@ -21658,9 +36292,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for WithdrawalStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<WithdrawalStatusKnown> for WithdrawalStatus {
+        fn from(value: WithdrawalStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`WithdrawalStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum WithdrawalStatusKnown {
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "PROCESSING")]
+        Processing,
+        #[serde(rename = "COMPLETED")]
+        Completed,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for WithdrawalStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("PENDING"),
+                Self::Processing => f.write_str("PROCESSING"),
+                Self::Completed => f.write_str("COMPLETED"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for WithdrawalStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING" => Ok(Self::Pending),
+                "PROCESSING" => Ok(Self::Processing),
+                "COMPLETED" => Ok(Self::Completed),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for WithdrawalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for WithdrawalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /// Types for composing complex structures.

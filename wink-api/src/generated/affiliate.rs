@@ -491,7 +491,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CampaignInventoryManagingEntityLayout {
-        Known(Known),
+        Known(CampaignInventoryManagingEntityLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CampaignInventoryManagingEntityLayout {
@@ -502,9 +502,115 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CampaignInventoryManagingEntityLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CampaignInventoryManagingEntityLayoutKnown>
+    for CampaignInventoryManagingEntityLayout {
+        fn from(value: CampaignInventoryManagingEntityLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CampaignInventoryManagingEntityLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CampaignInventoryManagingEntityLayoutKnown {
+        #[serde(rename = "AD_BANNER")]
+        AdBanner,
+        #[serde(rename = "MAP")]
+        Map,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "LIST")]
+        List,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "RANKED")]
+        Ranked,
+    }
+    impl ::std::fmt::Display for CampaignInventoryManagingEntityLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AdBanner => f.write_str("AD_BANNER"),
+                Self::Map => f.write_str("MAP"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::List => f.write_str("LIST"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::Ranked => f.write_str("RANKED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CampaignInventoryManagingEntityLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "AD_BANNER" => Ok(Self::AdBanner),
+                "MAP" => Ok(Self::Map),
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "SPA" => Ok(Self::Spa),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ACTIVITY" => Ok(Self::Activity),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ADD_ON" => Ok(Self::AddOn),
+                "LIST" => Ok(Self::List),
+                "SEARCH" => Ok(Self::Search),
+                "RANKED" => Ok(Self::Ranked),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CampaignInventoryManagingEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CampaignInventoryManagingEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ChartCategoryAxisAuthenticatedEntity`
@@ -1807,7 +1913,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityCardDesign {
-        Known(Known),
+        Known(CustomizationManagingEntityCardDesignKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityCardDesign {
@@ -1818,9 +1924,63 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityCardDesign {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityCardDesignKnown>
+    for CustomizationManagingEntityCardDesign {
+        fn from(value: CustomizationManagingEntityCardDesignKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityCardDesignKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityCardDesignKnown {
+        #[serde(rename = "DEFAULT")]
+        Default,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityCardDesignKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("DEFAULT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityCardDesignKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DEFAULT" => Ok(Self::Default),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntityCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you large you want our web component cards to be.
@@ -1833,7 +1993,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityCardLayout {
-        Known(Known),
+        Known(CustomizationManagingEntityCardLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityCardLayout {
@@ -1844,9 +2004,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityCardLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityCardLayoutKnown>
+    for CustomizationManagingEntityCardLayout {
+        fn from(value: CustomizationManagingEntityCardLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityCardLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityCardLayoutKnown {
+        #[serde(rename = "HORIZONTAL")]
+        Horizontal,
+        #[serde(rename = "VERTICAL")]
+        Vertical,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityCardLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Horizontal => f.write_str("HORIZONTAL"),
+                Self::Vertical => f.write_str("VERTICAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityCardLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HORIZONTAL" => Ok(Self::Horizontal),
+                "VERTICAL" => Ok(Self::Vertical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntityCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Control which lifestyle contextx your users see initially.
@@ -1859,7 +2077,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityDefaultLifestyle {
-        Known(Known),
+        Known(CustomizationManagingEntityDefaultLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityDefaultLifestyle {
@@ -1870,9 +2088,152 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityDefaultLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityDefaultLifestyleKnown>
+    for CustomizationManagingEntityDefaultLifestyle {
+        fn from(value: CustomizationManagingEntityDefaultLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityDefaultLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityDefaultLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityDefaultLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityDefaultLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationManagingEntityDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for the booking engine. Null means use the system default.
@@ -1885,7 +2246,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityFontId {
-        Known(Known),
+        Known(CustomizationManagingEntityFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityFontId {
@@ -1896,9 +2257,139 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityFontId {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityFontIdKnown>
+    for CustomizationManagingEntityFontId {
+        fn from(value: CustomizationManagingEntityFontIdKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you want our web component cards laid out.
@@ -1911,7 +2402,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityLayout {
-        Known(Known),
+        Known(CustomizationManagingEntityLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityLayout {
@@ -1922,9 +2413,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityLayoutKnown>
+    for CustomizationManagingEntityLayout {
+        fn from(value: CustomizationManagingEntityLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityLayoutKnown {
+        #[serde(rename = "INFORMATIONAL")]
+        Informational,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Informational => f.write_str("INFORMATIONAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INFORMATIONAL" => Ok(Self::Informational),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Sales channel sub-type.
@@ -1937,7 +2486,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntitySubType {
-        Known(Known),
+        Known(CustomizationManagingEntitySubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntitySubType {
@@ -1948,9 +2497,143 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntitySubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntitySubTypeKnown>
+    for CustomizationManagingEntitySubType {
+        fn from(value: CustomizationManagingEntitySubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntitySubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntitySubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntitySubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntitySubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Action to complete once a user clicks on the CTA button on inventory.
@@ -1963,7 +2646,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationManagingEntityWcBookClickAction {
-        Known(Known),
+        Known(CustomizationManagingEntityWcBookClickActionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationManagingEntityWcBookClickAction {
@@ -1974,9 +2657,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationManagingEntityWcBookClickAction {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationManagingEntityWcBookClickActionKnown>
+    for CustomizationManagingEntityWcBookClickAction {
+        fn from(value: CustomizationManagingEntityWcBookClickActionKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationManagingEntityWcBookClickActionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationManagingEntityWcBookClickActionKnown {
+        #[serde(rename = "FORWARD_TO_IBE")]
+        ForwardToIbe,
+        #[serde(rename = "IBE_MODAL")]
+        IbeModal,
+    }
+    impl ::std::fmt::Display for CustomizationManagingEntityWcBookClickActionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ForwardToIbe => f.write_str("FORWARD_TO_IBE"),
+                Self::IbeModal => f.write_str("IBE_MODAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationManagingEntityWcBookClickActionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FORWARD_TO_IBE" => Ok(Self::ForwardToIbe),
+                "IBE_MODAL" => Ok(Self::IbeModal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationManagingEntityWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationManagingEntityWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CustomizationThemeColorsManagingEntity`
@@ -2255,7 +2997,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum DynamicListManagingEntityInventoryTypesItem {
-        Known(Known),
+        Known(DynamicListManagingEntityInventoryTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for DynamicListManagingEntityInventoryTypesItem {
@@ -2266,9 +3008,91 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for DynamicListManagingEntityInventoryTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<DynamicListManagingEntityInventoryTypesKnown>
+    for DynamicListManagingEntityInventoryTypesItem {
+        fn from(value: DynamicListManagingEntityInventoryTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`DynamicListManagingEntityInventoryTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum DynamicListManagingEntityInventoryTypesKnown {
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+    }
+    impl ::std::fmt::Display for DynamicListManagingEntityInventoryTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Activity => f.write_str("ACTIVITY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DynamicListManagingEntityInventoryTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ACTIVITY" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DynamicListManagingEntityInventoryTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DynamicListManagingEntityInventoryTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`DynamicListManagingEntityLifestylesItem`
@@ -2281,7 +3105,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum DynamicListManagingEntityLifestylesItem {
-        Known(Known),
+        Known(DynamicListManagingEntityLifestylesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for DynamicListManagingEntityLifestylesItem {
@@ -2292,9 +3116,151 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for DynamicListManagingEntityLifestylesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<DynamicListManagingEntityLifestylesKnown>
+    for DynamicListManagingEntityLifestylesItem {
+        fn from(value: DynamicListManagingEntityLifestylesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`DynamicListManagingEntityLifestylesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum DynamicListManagingEntityLifestylesKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for DynamicListManagingEntityLifestylesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for DynamicListManagingEntityLifestylesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for DynamicListManagingEntityLifestylesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for DynamicListManagingEntityLifestylesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Paginated search for travel inventory.
@@ -2787,7 +3753,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum GeoNameLightweightManagingEntityType {
-        Known(Known),
+        Known(GeoNameLightweightManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GeoNameLightweightManagingEntityType {
@@ -2798,9 +3764,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for GeoNameLightweightManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GeoNameLightweightManagingEntityTypeKnown>
+    for GeoNameLightweightManagingEntityType {
+        fn from(value: GeoNameLightweightManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GeoNameLightweightManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GeoNameLightweightManagingEntityTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for GeoNameLightweightManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeoNameLightweightManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GeoNameLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GeoNameLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GooglePlaceDetailRequestManagingEntity`
@@ -3097,7 +4125,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum GroupedBookingSalesMetricsSupplierDetailsType {
-        Known(Known),
+        Known(GroupedBookingSalesMetricsSupplierDetailsTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GroupedBookingSalesMetricsSupplierDetailsType {
@@ -3108,9 +4136,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for GroupedBookingSalesMetricsSupplierDetailsType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GroupedBookingSalesMetricsSupplierDetailsTypeKnown>
+    for GroupedBookingSalesMetricsSupplierDetailsType {
+        fn from(value: GroupedBookingSalesMetricsSupplierDetailsTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GroupedBookingSalesMetricsSupplierDetailsTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GroupedBookingSalesMetricsSupplierDetailsTypeKnown {
+        #[serde(rename = "BY_TOTAL")]
+        ByTotal,
+        #[serde(rename = "BY_COUNTRY")]
+        ByCountry,
+        #[serde(rename = "BY_PROPERTY")]
+        ByProperty,
+    }
+    impl ::std::fmt::Display for GroupedBookingSalesMetricsSupplierDetailsTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ByTotal => f.write_str("BY_TOTAL"),
+                Self::ByCountry => f.write_str("BY_COUNTRY"),
+                Self::ByProperty => f.write_str("BY_PROPERTY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GroupedBookingSalesMetricsSupplierDetailsTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BY_TOTAL" => Ok(Self::ByTotal),
+                "BY_COUNTRY" => Ok(Self::ByCountry),
+                "BY_PROPERTY" => Ok(Self::ByProperty),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GroupedBookingSalesMetricsSupplierDetailsTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GroupedBookingSalesMetricsSupplierDetailsTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`InventoryAggregateLightweightManagingEntity`
@@ -3200,7 +4291,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryAggregateLightweightManagingEntityInventoryType {
-        Known(Known),
+        Known(InventoryAggregateLightweightManagingEntityInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -3212,10 +4303,97 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for InventoryAggregateLightweightManagingEntityInventoryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        InventoryAggregateLightweightManagingEntityInventoryTypeKnown,
+    > for InventoryAggregateLightweightManagingEntityInventoryType {
+        fn from(
+            value: InventoryAggregateLightweightManagingEntityInventoryTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryAggregateLightweightManagingEntityInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryAggregateLightweightManagingEntityInventoryTypeKnown {
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+    }
+    impl ::std::fmt::Display
+    for InventoryAggregateLightweightManagingEntityInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Activity => f.write_str("ACTIVITY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for InventoryAggregateLightweightManagingEntityInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ACTIVITY" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryAggregateLightweightManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryAggregateLightweightManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -3228,7 +4406,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryAggregateLightweightManagingEntityPricePoint {
-        Known(Known),
+        Known(InventoryAggregateLightweightManagingEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryAggregateLightweightManagingEntityPricePoint {
@@ -3239,10 +4417,104 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<InventoryAggregateLightweightManagingEntityPricePointKnown>
     for InventoryAggregateLightweightManagingEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: InventoryAggregateLightweightManagingEntityPricePointKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryAggregateLightweightManagingEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryAggregateLightweightManagingEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display
+    for InventoryAggregateLightweightManagingEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for InventoryAggregateLightweightManagingEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryAggregateLightweightManagingEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryAggregateLightweightManagingEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`InventoryMapManagingEntity`
@@ -3334,7 +4606,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapManagingEntityDisplayType {
-        Known(Known),
+        Known(InventoryMapManagingEntityDisplayTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryMapManagingEntityDisplayType {
@@ -3345,9 +4617,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for InventoryMapManagingEntityDisplayType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<InventoryMapManagingEntityDisplayTypeKnown>
+    for InventoryMapManagingEntityDisplayType {
+        fn from(value: InventoryMapManagingEntityDisplayTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapManagingEntityDisplayTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapManagingEntityDisplayTypeKnown {
+        #[serde(rename = "NATIVE")]
+        Native,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for InventoryMapManagingEntityDisplayTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Native => f.write_str("NATIVE"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InventoryMapManagingEntityDisplayTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NATIVE" => Ok(Self::Native),
+                "HOTEL" => Ok(Self::Hotel),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for InventoryMapManagingEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapManagingEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Map marker color
@@ -3360,7 +4694,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapManagingEntityMapMarkerColor {
-        Known(Known),
+        Known(InventoryMapManagingEntityMapMarkerColorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryMapManagingEntityMapMarkerColor {
@@ -3371,9 +4705,64 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for InventoryMapManagingEntityMapMarkerColor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<InventoryMapManagingEntityMapMarkerColorKnown>
+    for InventoryMapManagingEntityMapMarkerColor {
+        fn from(value: InventoryMapManagingEntityMapMarkerColorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapManagingEntityMapMarkerColorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapManagingEntityMapMarkerColorKnown {
+        #[serde(rename = "cc2138")]
+        Cc2138,
+    }
+    impl ::std::fmt::Display for InventoryMapManagingEntityMapMarkerColorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Cc2138 => f.write_str("cc2138"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InventoryMapManagingEntityMapMarkerColorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "cc2138" => Ok(Self::Cc2138),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryMapManagingEntityMapMarkerColorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapManagingEntityMapMarkerColorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Map style
@@ -3386,7 +4775,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapManagingEntityMapStyle {
-        Known(Known),
+        Known(InventoryMapManagingEntityMapStyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryMapManagingEntityMapStyle {
@@ -3397,9 +4786,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for InventoryMapManagingEntityMapStyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<InventoryMapManagingEntityMapStyleKnown>
+    for InventoryMapManagingEntityMapStyle {
+        fn from(value: InventoryMapManagingEntityMapStyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapManagingEntityMapStyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapManagingEntityMapStyleKnown {
+        #[serde(rename = "normal")]
+        Normal,
+        #[serde(rename = "clean")]
+        Clean,
+        #[serde(rename = "bluish")]
+        Bluish,
+    }
+    impl ::std::fmt::Display for InventoryMapManagingEntityMapStyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Normal => f.write_str("normal"),
+                Self::Clean => f.write_str("clean"),
+                Self::Bluish => f.write_str("bluish"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InventoryMapManagingEntityMapStyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "normal" => Ok(Self::Normal),
+                "clean" => Ok(Self::Clean),
+                "bluish" => Ok(Self::Bluish),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for InventoryMapManagingEntityMapStyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapManagingEntityMapStyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of inventory
@@ -3412,7 +4863,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapManagingEntityType {
-        Known(Known),
+        Known(InventoryMapManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryMapManagingEntityType {
@@ -3423,9 +4874,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for InventoryMapManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<InventoryMapManagingEntityTypeKnown>
+    for InventoryMapManagingEntityType {
+        fn from(value: InventoryMapManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapManagingEntityTypeKnown {
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "LIST")]
+        List,
+        #[serde(rename = "SEARCH")]
+        Search,
+    }
+    impl ::std::fmt::Display for InventoryMapManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Single => f.write_str("SINGLE"),
+                Self::List => f.write_str("LIST"),
+                Self::Search => f.write_str("SEARCH"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InventoryMapManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SINGLE" => Ok(Self::Single),
+                "LIST" => Ok(Self::List),
+                "SEARCH" => Ok(Self::Search),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for InventoryMapManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Inventory map marker
@@ -3474,7 +4987,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapMarkerManagingEntityInventoryType {
-        Known(Known),
+        Known(InventoryMapMarkerManagingEntityInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryMapMarkerManagingEntityInventoryType {
@@ -3485,9 +4998,92 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for InventoryMapMarkerManagingEntityInventoryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<InventoryMapMarkerManagingEntityInventoryTypeKnown>
+    for InventoryMapMarkerManagingEntityInventoryType {
+        fn from(value: InventoryMapMarkerManagingEntityInventoryTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapMarkerManagingEntityInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapMarkerManagingEntityInventoryTypeKnown {
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+    }
+    impl ::std::fmt::Display for InventoryMapMarkerManagingEntityInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Activity => f.write_str("ACTIVITY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InventoryMapMarkerManagingEntityInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ACTIVITY" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryMapMarkerManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapMarkerManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`InventorySupplierAggregateLightweightManagingEntity`
@@ -3563,62 +5159,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     impl KeyValuePairManagingEntity {
         pub fn builder() -> builder::KeyValuePairManagingEntity {
             Default::default()
-        }
-    }
-    ///`Known`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum Known {
-        #[serde(rename = "SYSTEM")]
-        System,
-        #[serde(rename = "USER")]
-        User,
-    }
-    impl ::std::fmt::Display for Known {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::System => f.write_str("SYSTEM"),
-                Self::User => f.write_str("USER"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Known {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "SYSTEM" => Ok(Self::System),
-                "USER" => Ok(Self::User),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`LengthOfStayRateQualifierManagingEntity`
@@ -3755,7 +5295,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum LocalizedDescriptionManagingEntityCreator {
-        Known(Known),
+        Known(LocalizedDescriptionManagingEntityCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LocalizedDescriptionManagingEntityCreator {
@@ -3766,9 +5306,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for LocalizedDescriptionManagingEntityCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LocalizedDescriptionManagingEntityCreatorKnown>
+    for LocalizedDescriptionManagingEntityCreator {
+        fn from(value: LocalizedDescriptionManagingEntityCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LocalizedDescriptionManagingEntityCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LocalizedDescriptionManagingEntityCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for LocalizedDescriptionManagingEntityCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LocalizedDescriptionManagingEntityCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for LocalizedDescriptionManagingEntityCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LocalizedDescriptionManagingEntityCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`LookupLightweightManagingEntity`
@@ -3857,7 +5456,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum LookupLightweightManagingEntityOwnerType {
-        Known(Known),
+        Known(LookupLightweightManagingEntityOwnerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LookupLightweightManagingEntityOwnerType {
@@ -3868,9 +5467,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for LookupLightweightManagingEntityOwnerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LookupLightweightManagingEntityOwnerTypeKnown>
+    for LookupLightweightManagingEntityOwnerType {
+        fn from(value: LookupLightweightManagingEntityOwnerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LookupLightweightManagingEntityOwnerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LookupLightweightManagingEntityOwnerTypeKnown {
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+    }
+    impl ::std::fmt::Display for LookupLightweightManagingEntityOwnerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Hotel => f.write_str("HOTEL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LookupLightweightManagingEntityOwnerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "HOTEL" => Ok(Self::Hotel),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for LookupLightweightManagingEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LookupLightweightManagingEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of lookup
@@ -3883,7 +5541,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum LookupLightweightManagingEntityType {
-        Known(Known),
+        Known(LookupLightweightManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LookupLightweightManagingEntityType {
@@ -3894,9 +5552,99 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for LookupLightweightManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LookupLightweightManagingEntityTypeKnown>
+    for LookupLightweightManagingEntityType {
+        fn from(value: LookupLightweightManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LookupLightweightManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LookupLightweightManagingEntityTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "COUNTRY")]
+        Country,
+    }
+    impl ::std::fmt::Display for LookupLightweightManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Spa => f.write_str("SPA"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Country => f.write_str("COUNTRY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LookupLightweightManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "HOTEL" => Ok(Self::Hotel),
+                "SPA" => Ok(Self::Spa),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "ACTIVITY" => Ok(Self::Activity),
+                "PLACE" => Ok(Self::Place),
+                "COUNTRY" => Ok(Self::Country),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LookupLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LookupLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagedPostsCalendarRequestManagingEntity`
@@ -3957,7 +5705,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialConnectionManagingEntityPlatform {
-        Known(Known),
+        Known(ManagedSocialConnectionManagingEntityPlatformKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialConnectionManagingEntityPlatform {
@@ -3968,9 +5716,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialConnectionManagingEntityPlatform {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialConnectionManagingEntityPlatformKnown>
+    for ManagedSocialConnectionManagingEntityPlatform {
+        fn from(value: ManagedSocialConnectionManagingEntityPlatformKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialConnectionManagingEntityPlatformKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialConnectionManagingEntityPlatformKnown {
+        #[serde(rename = "WINK_LINKS")]
+        WinkLinks,
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+    }
+    impl ::std::fmt::Display for ManagedSocialConnectionManagingEntityPlatformKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WinkLinks => f.write_str("WINK_LINKS"),
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialConnectionManagingEntityPlatformKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WINK_LINKS" => Ok(Self::WinkLinks),
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagedSocialConnectionManagingEntityPlatformKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialConnectionManagingEntityPlatformKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Current connection status
@@ -3983,7 +5794,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialConnectionManagingEntityStatus {
-        Known(Known),
+        Known(ManagedSocialConnectionManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialConnectionManagingEntityStatus {
@@ -3994,9 +5805,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialConnectionManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialConnectionManagingEntityStatusKnown>
+    for ManagedSocialConnectionManagingEntityStatus {
+        fn from(value: ManagedSocialConnectionManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialConnectionManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialConnectionManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "DISCONNECTED")]
+        Disconnected,
+        #[serde(rename = "SUSPENDED")]
+        Suspended,
+    }
+    impl ::std::fmt::Display for ManagedSocialConnectionManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Disconnected => f.write_str("DISCONNECTED"),
+                Self::Suspended => f.write_str("SUSPENDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialConnectionManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "DISCONNECTED" => Ok(Self::Disconnected),
+                "SUSPENDED" => Ok(Self::Suspended),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagedSocialConnectionManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialConnectionManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagedSocialConnectionSubAccountManagingEntity`
@@ -4051,7 +5925,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialContentCreatorManagingEntityType {
-        Known(Known),
+        Known(ManagedSocialContentCreatorManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialContentCreatorManagingEntityType {
@@ -4062,9 +5936,108 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialContentCreatorManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialContentCreatorManagingEntityTypeKnown>
+    for ManagedSocialContentCreatorManagingEntityType {
+        fn from(value: ManagedSocialContentCreatorManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialContentCreatorManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialContentCreatorManagingEntityTypeKnown {
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "FUNNY")]
+        Funny,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "PROPERTY")]
+        Property,
+        #[serde(rename = "ROOM_TYPE")]
+        RoomType,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "DESTINATION_RELATED")]
+        DestinationRelated,
+        #[serde(rename = "USER_SENTIMENT")]
+        UserSentiment,
+    }
+    impl ::std::fmt::Display for ManagedSocialContentCreatorManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Funny => f.write_str("FUNNY"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Property => f.write_str("PROPERTY"),
+                Self::RoomType => f.write_str("ROOM_TYPE"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::DestinationRelated => f.write_str("DESTINATION_RELATED"),
+                Self::UserSentiment => f.write_str("USER_SENTIMENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialContentCreatorManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVITY" => Ok(Self::Activity),
+                "ADD_ON" => Ok(Self::AddOn),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "FUNNY" => Ok(Self::Funny),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "PLACE" => Ok(Self::Place),
+                "PROPERTY" => Ok(Self::Property),
+                "ROOM_TYPE" => Ok(Self::RoomType),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "DESTINATION_RELATED" => Ok(Self::DestinationRelated),
+                "USER_SENTIMENT" => Ok(Self::UserSentiment),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagedSocialContentCreatorManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialContentCreatorManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagedSocialPostLinkManagingEntity`
@@ -4190,7 +6163,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialPostManagingEntityPlatform {
-        Known(Known),
+        Known(ManagedSocialPostManagingEntityPlatformKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialPostManagingEntityPlatform {
@@ -4201,9 +6174,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialPostManagingEntityPlatform {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialPostManagingEntityPlatformKnown>
+    for ManagedSocialPostManagingEntityPlatform {
+        fn from(value: ManagedSocialPostManagingEntityPlatformKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialPostManagingEntityPlatformKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialPostManagingEntityPlatformKnown {
+        #[serde(rename = "WINK_LINKS")]
+        WinkLinks,
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+    }
+    impl ::std::fmt::Display for ManagedSocialPostManagingEntityPlatformKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WinkLinks => f.write_str("WINK_LINKS"),
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialPostManagingEntityPlatformKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WINK_LINKS" => Ok(Self::WinkLinks),
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagedSocialPostManagingEntityPlatformKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialPostManagingEntityPlatformKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The structural intent of this post.
@@ -4216,7 +6251,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialPostManagingEntityPostType {
-        Known(Known),
+        Known(ManagedSocialPostManagingEntityPostTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialPostManagingEntityPostType {
@@ -4227,9 +6262,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialPostManagingEntityPostType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialPostManagingEntityPostTypeKnown>
+    for ManagedSocialPostManagingEntityPostType {
+        fn from(value: ManagedSocialPostManagingEntityPostTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialPostManagingEntityPostTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialPostManagingEntityPostTypeKnown {
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+        #[serde(rename = "AWARENESS")]
+        Awareness,
+        #[serde(rename = "SENTIMENT")]
+        Sentiment,
+    }
+    impl ::std::fmt::Display for ManagedSocialPostManagingEntityPostTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+                Self::Awareness => f.write_str("AWARENESS"),
+                Self::Sentiment => f.write_str("SENTIMENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialPostManagingEntityPostTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                "AWARENESS" => Ok(Self::Awareness),
+                "SENTIMENT" => Ok(Self::Sentiment),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagedSocialPostManagingEntityPostTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialPostManagingEntityPostTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status of post.
@@ -4242,7 +6339,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialPostManagingEntityStatus {
-        Known(Known),
+        Known(ManagedSocialPostManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialPostManagingEntityStatus {
@@ -4253,9 +6350,87 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialPostManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialPostManagingEntityStatusKnown>
+    for ManagedSocialPostManagingEntityStatus {
+        fn from(value: ManagedSocialPostManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialPostManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialPostManagingEntityStatusKnown {
+        #[serde(rename = "DRAFT")]
+        Draft,
+        #[serde(rename = "PENDING_APPROVAL")]
+        PendingApproval,
+        #[serde(rename = "APPROVED")]
+        Approved,
+        #[serde(rename = "REJECTED")]
+        Rejected,
+        #[serde(rename = "PAUSED")]
+        Paused,
+        #[serde(rename = "PUBLISHED")]
+        Published,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for ManagedSocialPostManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Draft => f.write_str("DRAFT"),
+                Self::PendingApproval => f.write_str("PENDING_APPROVAL"),
+                Self::Approved => f.write_str("APPROVED"),
+                Self::Rejected => f.write_str("REJECTED"),
+                Self::Paused => f.write_str("PAUSED"),
+                Self::Published => f.write_str("PUBLISHED"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialPostManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DRAFT" => Ok(Self::Draft),
+                "PENDING_APPROVAL" => Ok(Self::PendingApproval),
+                "APPROVED" => Ok(Self::Approved),
+                "REJECTED" => Ok(Self::Rejected),
+                "PAUSED" => Ok(Self::Paused),
+                "PUBLISHED" => Ok(Self::Published),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagedSocialPostManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialPostManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The language style used for this post.
@@ -4268,7 +6443,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialPostManagingEntityToneOfVoice {
-        Known(Known),
+        Known(ManagedSocialPostManagingEntityToneOfVoiceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialPostManagingEntityToneOfVoice {
@@ -4279,9 +6454,108 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialPostManagingEntityToneOfVoice {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialPostManagingEntityToneOfVoiceKnown>
+    for ManagedSocialPostManagingEntityToneOfVoice {
+        fn from(value: ManagedSocialPostManagingEntityToneOfVoiceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialPostManagingEntityToneOfVoiceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialPostManagingEntityToneOfVoiceKnown {
+        #[serde(rename = "NEUTRAL")]
+        Neutral,
+        #[serde(rename = "FRIENDLY")]
+        Friendly,
+        #[serde(rename = "LUXURY")]
+        Luxury,
+        #[serde(rename = "FOODIE")]
+        Foodie,
+        #[serde(rename = "ADVENTUROUS")]
+        Adventurous,
+        #[serde(rename = "FAMILY")]
+        Family,
+        #[serde(rename = "ROMANTIC")]
+        Romantic,
+        #[serde(rename = "HUMOROUS")]
+        Humorous,
+        #[serde(rename = "ECO")]
+        Eco,
+        #[serde(rename = "LOCAL_INSIDER")]
+        LocalInsider,
+        #[serde(rename = "INCLUSIVE")]
+        Inclusive,
+        #[serde(rename = "BUDGET")]
+        Budget,
+    }
+    impl ::std::fmt::Display for ManagedSocialPostManagingEntityToneOfVoiceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Neutral => f.write_str("NEUTRAL"),
+                Self::Friendly => f.write_str("FRIENDLY"),
+                Self::Luxury => f.write_str("LUXURY"),
+                Self::Foodie => f.write_str("FOODIE"),
+                Self::Adventurous => f.write_str("ADVENTUROUS"),
+                Self::Family => f.write_str("FAMILY"),
+                Self::Romantic => f.write_str("ROMANTIC"),
+                Self::Humorous => f.write_str("HUMOROUS"),
+                Self::Eco => f.write_str("ECO"),
+                Self::LocalInsider => f.write_str("LOCAL_INSIDER"),
+                Self::Inclusive => f.write_str("INCLUSIVE"),
+                Self::Budget => f.write_str("BUDGET"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialPostManagingEntityToneOfVoiceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NEUTRAL" => Ok(Self::Neutral),
+                "FRIENDLY" => Ok(Self::Friendly),
+                "LUXURY" => Ok(Self::Luxury),
+                "FOODIE" => Ok(Self::Foodie),
+                "ADVENTUROUS" => Ok(Self::Adventurous),
+                "FAMILY" => Ok(Self::Family),
+                "ROMANTIC" => Ok(Self::Romantic),
+                "HUMOROUS" => Ok(Self::Humorous),
+                "ECO" => Ok(Self::Eco),
+                "LOCAL_INSIDER" => Ok(Self::LocalInsider),
+                "INCLUSIVE" => Ok(Self::Inclusive),
+                "BUDGET" => Ok(Self::Budget),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagedSocialPostManagingEntityToneOfVoiceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialPostManagingEntityToneOfVoiceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of post.
@@ -4294,7 +6568,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialPostManagingEntityType {
-        Known(Known),
+        Known(ManagedSocialPostManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialPostManagingEntityType {
@@ -4305,9 +6579,75 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialPostManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialPostManagingEntityTypeKnown>
+    for ManagedSocialPostManagingEntityType {
+        fn from(value: ManagedSocialPostManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialPostManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialPostManagingEntityTypeKnown {
+        #[serde(rename = "MANUAL")]
+        Manual,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+        #[serde(rename = "AWARENESS")]
+        Awareness,
+        #[serde(rename = "SENTIMENT")]
+        Sentiment,
+    }
+    impl ::std::fmt::Display for ManagedSocialPostManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Manual => f.write_str("MANUAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+                Self::Awareness => f.write_str("AWARENESS"),
+                Self::Sentiment => f.write_str("SENTIMENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialPostManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MANUAL" => Ok(Self::Manual),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                "AWARENESS" => Ok(Self::Awareness),
+                "SENTIMENT" => Ok(Self::Sentiment),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ManagedSocialPostManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialPostManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagedSocialPostTypePreferenceManagingEntity`
@@ -4340,7 +6680,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialPostTypePreferenceManagingEntityType {
-        Known(Known),
+        Known(ManagedSocialPostTypePreferenceManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialPostTypePreferenceManagingEntityType {
@@ -4351,10 +6691,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<ManagedSocialPostTypePreferenceManagingEntityTypeKnown>
     for ManagedSocialPostTypePreferenceManagingEntityType {
-        fn from(value: Known) -> Self {
+        fn from(value: ManagedSocialPostTypePreferenceManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialPostTypePreferenceManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialPostTypePreferenceManagingEntityTypeKnown {
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+        #[serde(rename = "AWARENESS")]
+        Awareness,
+        #[serde(rename = "SENTIMENT")]
+        Sentiment,
+    }
+    impl ::std::fmt::Display for ManagedSocialPostTypePreferenceManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+                Self::Awareness => f.write_str("AWARENESS"),
+                Self::Sentiment => f.write_str("SENTIMENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialPostTypePreferenceManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                "AWARENESS" => Ok(Self::Awareness),
+                "SENTIMENT" => Ok(Self::Sentiment),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagedSocialPostTypePreferenceManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialPostTypePreferenceManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ManagedSocialSettingsManagingEntity`
@@ -4452,7 +6854,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ManagedSocialToneOfVoiceManagingEntityType {
-        Known(Known),
+        Known(ManagedSocialToneOfVoiceManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ManagedSocialToneOfVoiceManagingEntityType {
@@ -4463,9 +6865,108 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ManagedSocialToneOfVoiceManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ManagedSocialToneOfVoiceManagingEntityTypeKnown>
+    for ManagedSocialToneOfVoiceManagingEntityType {
+        fn from(value: ManagedSocialToneOfVoiceManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ManagedSocialToneOfVoiceManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ManagedSocialToneOfVoiceManagingEntityTypeKnown {
+        #[serde(rename = "NEUTRAL")]
+        Neutral,
+        #[serde(rename = "FRIENDLY")]
+        Friendly,
+        #[serde(rename = "LUXURY")]
+        Luxury,
+        #[serde(rename = "FOODIE")]
+        Foodie,
+        #[serde(rename = "ADVENTUROUS")]
+        Adventurous,
+        #[serde(rename = "FAMILY")]
+        Family,
+        #[serde(rename = "ROMANTIC")]
+        Romantic,
+        #[serde(rename = "HUMOROUS")]
+        Humorous,
+        #[serde(rename = "ECO")]
+        Eco,
+        #[serde(rename = "LOCAL_INSIDER")]
+        LocalInsider,
+        #[serde(rename = "INCLUSIVE")]
+        Inclusive,
+        #[serde(rename = "BUDGET")]
+        Budget,
+    }
+    impl ::std::fmt::Display for ManagedSocialToneOfVoiceManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Neutral => f.write_str("NEUTRAL"),
+                Self::Friendly => f.write_str("FRIENDLY"),
+                Self::Luxury => f.write_str("LUXURY"),
+                Self::Foodie => f.write_str("FOODIE"),
+                Self::Adventurous => f.write_str("ADVENTUROUS"),
+                Self::Family => f.write_str("FAMILY"),
+                Self::Romantic => f.write_str("ROMANTIC"),
+                Self::Humorous => f.write_str("HUMOROUS"),
+                Self::Eco => f.write_str("ECO"),
+                Self::LocalInsider => f.write_str("LOCAL_INSIDER"),
+                Self::Inclusive => f.write_str("INCLUSIVE"),
+                Self::Budget => f.write_str("BUDGET"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ManagedSocialToneOfVoiceManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NEUTRAL" => Ok(Self::Neutral),
+                "FRIENDLY" => Ok(Self::Friendly),
+                "LUXURY" => Ok(Self::Luxury),
+                "FOODIE" => Ok(Self::Foodie),
+                "ADVENTUROUS" => Ok(Self::Adventurous),
+                "FAMILY" => Ok(Self::Family),
+                "ROMANTIC" => Ok(Self::Romantic),
+                "HUMOROUS" => Ok(Self::Humorous),
+                "ECO" => Ok(Self::Eco),
+                "LOCAL_INSIDER" => Ok(Self::LocalInsider),
+                "INCLUSIVE" => Ok(Self::Inclusive),
+                "BUDGET" => Ok(Self::Budget),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ManagedSocialToneOfVoiceManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ManagedSocialToneOfVoiceManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`MediaAuthorAttributionManagingEntity`
@@ -5132,7 +7633,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyAggregateLightweightManagingEntityLifestyleTypesItem {
-        Known(Known),
+        Known(PropertyAggregateLightweightManagingEntityLifestyleTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5144,10 +7645,157 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyAggregateLightweightManagingEntityLifestyleTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyAggregateLightweightManagingEntityLifestyleTypesKnown,
+    > for PropertyAggregateLightweightManagingEntityLifestyleTypesItem {
+        fn from(
+            value: PropertyAggregateLightweightManagingEntityLifestyleTypesKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyAggregateLightweightManagingEntityLifestyleTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyAggregateLightweightManagingEntityLifestyleTypesKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for PropertyAggregateLightweightManagingEntityLifestyleTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyAggregateLightweightManagingEntityLifestyleTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyAggregateLightweightManagingEntityLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyAggregateLightweightManagingEntityLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Outlines basic policies for the property.
@@ -5234,7 +7882,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyManagingEntityInternetAvailability {
-        Known(Known),
+        Known(PropertyPolicyManagingEntityInternetAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyManagingEntityInternetAvailability {
@@ -5245,10 +7893,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyPolicyManagingEntityInternetAvailabilityKnown>
     for PropertyPolicyManagingEntityInternetAvailability {
-        fn from(value: Known) -> Self {
+        fn from(value: PropertyPolicyManagingEntityInternetAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyManagingEntityInternetAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyManagingEntityInternetAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyManagingEntityInternetAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyManagingEntityInternetAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyManagingEntityInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyManagingEntityInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates where internet is available in and around the property.
@@ -5261,7 +7971,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyManagingEntityInternetConnectionLocation {
-        Known(Known),
+        Known(PropertyPolicyManagingEntityInternetConnectionLocationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyManagingEntityInternetConnectionLocation {
@@ -5272,10 +7982,85 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyPolicyManagingEntityInternetConnectionLocation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyPolicyManagingEntityInternetConnectionLocationKnown,
+    > for PropertyPolicyManagingEntityInternetConnectionLocation {
+        fn from(
+            value: PropertyPolicyManagingEntityInternetConnectionLocationKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyManagingEntityInternetConnectionLocationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyManagingEntityInternetConnectionLocationKnown {
+        #[serde(rename = "ENTIRE_PROPERTY")]
+        EntireProperty,
+        #[serde(rename = "PUBLIC_AREAS")]
+        PublicAreas,
+        #[serde(rename = "ALL_ROOMS")]
+        AllRooms,
+        #[serde(rename = "SOME_ROOMS")]
+        SomeRooms,
+        #[serde(rename = "BUSINESS_CENTER")]
+        BusinessCenter,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyManagingEntityInternetConnectionLocationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntireProperty => f.write_str("ENTIRE_PROPERTY"),
+                Self::PublicAreas => f.write_str("PUBLIC_AREAS"),
+                Self::AllRooms => f.write_str("ALL_ROOMS"),
+                Self::SomeRooms => f.write_str("SOME_ROOMS"),
+                Self::BusinessCenter => f.write_str("BUSINESS_CENTER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyManagingEntityInternetConnectionLocationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ENTIRE_PROPERTY" => Ok(Self::EntireProperty),
+                "PUBLIC_AREAS" => Ok(Self::PublicAreas),
+                "ALL_ROOMS" => Ok(Self::AllRooms),
+                "SOME_ROOMS" => Ok(Self::SomeRooms),
+                "BUSINESS_CENTER" => Ok(Self::BusinessCenter),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyManagingEntityInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyManagingEntityInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates how guests can access the Internet on the property.
@@ -5288,7 +8073,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyManagingEntityInternetConnectionType {
-        Known(Known),
+        Known(PropertyPolicyManagingEntityInternetConnectionTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyManagingEntityInternetConnectionType {
@@ -5299,10 +8084,70 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyPolicyManagingEntityInternetConnectionTypeKnown>
     for PropertyPolicyManagingEntityInternetConnectionType {
-        fn from(value: Known) -> Self {
+        fn from(value: PropertyPolicyManagingEntityInternetConnectionTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyManagingEntityInternetConnectionTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyManagingEntityInternetConnectionTypeKnown {
+        #[serde(rename = "WIFI")]
+        Wifi,
+        #[serde(rename = "CABLE")]
+        Cable,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyManagingEntityInternetConnectionTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wifi => f.write_str("WIFI"),
+                Self::Cable => f.write_str("CABLE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyManagingEntityInternetConnectionTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WIFI" => Ok(Self::Wifi),
+                "CABLE" => Ok(Self::Cable),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyManagingEntityInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyManagingEntityInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates what type of parking is available at the property.
@@ -5315,7 +8160,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyManagingEntityParkingAccess {
-        Known(Known),
+        Known(PropertyPolicyManagingEntityParkingAccessKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyManagingEntityParkingAccess {
@@ -5326,9 +8171,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyManagingEntityParkingAccess {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyManagingEntityParkingAccessKnown>
+    for PropertyPolicyManagingEntityParkingAccess {
+        fn from(value: PropertyPolicyManagingEntityParkingAccessKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyManagingEntityParkingAccessKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyManagingEntityParkingAccessKnown {
+        #[serde(rename = "PRIVATE")]
+        Private,
+        #[serde(rename = "PUBLIC")]
+        Public,
+    }
+    impl ::std::fmt::Display for PropertyPolicyManagingEntityParkingAccessKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Private => f.write_str("PRIVATE"),
+                Self::Public => f.write_str("PUBLIC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyManagingEntityParkingAccessKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PRIVATE" => Ok(Self::Private),
+                "PUBLIC" => Ok(Self::Public),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyManagingEntityParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyManagingEntityParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates whether parking is available at the property.
@@ -5341,7 +8245,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyManagingEntityParkingAvailability {
-        Known(Known),
+        Known(PropertyPolicyManagingEntityParkingAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyManagingEntityParkingAvailability {
@@ -5352,10 +8256,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyPolicyManagingEntityParkingAvailabilityKnown>
     for PropertyPolicyManagingEntityParkingAvailability {
-        fn from(value: Known) -> Self {
+        fn from(value: PropertyPolicyManagingEntityParkingAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyManagingEntityParkingAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyManagingEntityParkingAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyManagingEntityParkingAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyManagingEntityParkingAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyManagingEntityParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyManagingEntityParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`RefundableRateQualifierManagingEntity`
@@ -5630,7 +8596,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SalesChannelLightweightManagingEntitySubType {
-        Known(Known),
+        Known(SalesChannelLightweightManagingEntitySubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SalesChannelLightweightManagingEntitySubType {
@@ -5641,9 +8607,144 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SalesChannelLightweightManagingEntitySubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SalesChannelLightweightManagingEntitySubTypeKnown>
+    for SalesChannelLightweightManagingEntitySubType {
+        fn from(value: SalesChannelLightweightManagingEntitySubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SalesChannelLightweightManagingEntitySubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SalesChannelLightweightManagingEntitySubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for SalesChannelLightweightManagingEntitySubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SalesChannelLightweightManagingEntitySubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SalesChannelLightweightManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SalesChannelLightweightManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SalesChannelManagingEntity`
@@ -5750,7 +8851,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SalesChannelManagingEntitySubType {
-        Known(Known),
+        Known(SalesChannelManagingEntitySubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SalesChannelManagingEntitySubType {
@@ -5761,9 +8862,143 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SalesChannelManagingEntitySubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SalesChannelManagingEntitySubTypeKnown>
+    for SalesChannelManagingEntitySubType {
+        fn from(value: SalesChannelManagingEntitySubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SalesChannelManagingEntitySubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SalesChannelManagingEntitySubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for SalesChannelManagingEntitySubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SalesChannelManagingEntitySubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SalesChannelManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SalesChannelManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SalesChannelRequest`
@@ -5896,7 +9131,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SalesChannelRequestManagingEntityRequestType {
-        Known(Known),
+        Known(SalesChannelRequestManagingEntityRequestTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SalesChannelRequestManagingEntityRequestType {
@@ -5907,9 +9142,64 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SalesChannelRequestManagingEntityRequestType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SalesChannelRequestManagingEntityRequestTypeKnown>
+    for SalesChannelRequestManagingEntityRequestType {
+        fn from(value: SalesChannelRequestManagingEntityRequestTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SalesChannelRequestManagingEntityRequestTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SalesChannelRequestManagingEntityRequestTypeKnown {
+        #[serde(rename = "DIRECT_CONNECTION")]
+        DirectConnection,
+    }
+    impl ::std::fmt::Display for SalesChannelRequestManagingEntityRequestTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::DirectConnection => f.write_str("DIRECT_CONNECTION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SalesChannelRequestManagingEntityRequestTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DIRECT_CONNECTION" => Ok(Self::DirectConnection),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SalesChannelRequestManagingEntityRequestTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SalesChannelRequestManagingEntityRequestTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///status of relationship request
@@ -5922,7 +9212,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SalesChannelRequestManagingEntityStatus {
-        Known(Known),
+        Known(SalesChannelRequestManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SalesChannelRequestManagingEntityStatus {
@@ -5933,9 +9223,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SalesChannelRequestManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SalesChannelRequestManagingEntityStatusKnown>
+    for SalesChannelRequestManagingEntityStatus {
+        fn from(value: SalesChannelRequestManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SalesChannelRequestManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SalesChannelRequestManagingEntityStatusKnown {
+        #[serde(rename = "REQUESTING")]
+        Requesting,
+        #[serde(rename = "REJECTED")]
+        Rejected,
+    }
+    impl ::std::fmt::Display for SalesChannelRequestManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Requesting => f.write_str("REQUESTING"),
+                Self::Rejected => f.write_str("REJECTED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SalesChannelRequestManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "REQUESTING" => Ok(Self::Requesting),
+                "REJECTED" => Ok(Self::Rejected),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SalesChannelRequestManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SalesChannelRequestManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///What type of segment of channel is this.
@@ -5948,7 +9296,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SalesChannelRequestManagingEntitySubType {
-        Known(Known),
+        Known(SalesChannelRequestManagingEntitySubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SalesChannelRequestManagingEntitySubType {
@@ -5959,9 +9307,144 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SalesChannelRequestManagingEntitySubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SalesChannelRequestManagingEntitySubTypeKnown>
+    for SalesChannelRequestManagingEntitySubType {
+        fn from(value: SalesChannelRequestManagingEntitySubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SalesChannelRequestManagingEntitySubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SalesChannelRequestManagingEntitySubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for SalesChannelRequestManagingEntitySubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SalesChannelRequestManagingEntitySubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SalesChannelRequestManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SalesChannelRequestManagingEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///type of relationship request
@@ -5974,7 +9457,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SalesChannelRequestRequestType {
-        Known(Known),
+        Known(SalesChannelRequestRequestTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SalesChannelRequestRequestType {
@@ -5985,9 +9468,63 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SalesChannelRequestRequestType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SalesChannelRequestRequestTypeKnown>
+    for SalesChannelRequestRequestType {
+        fn from(value: SalesChannelRequestRequestTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SalesChannelRequestRequestTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SalesChannelRequestRequestTypeKnown {
+        #[serde(rename = "DIRECT_CONNECTION")]
+        DirectConnection,
+    }
+    impl ::std::fmt::Display for SalesChannelRequestRequestTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::DirectConnection => f.write_str("DIRECT_CONNECTION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SalesChannelRequestRequestTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DIRECT_CONNECTION" => Ok(Self::DirectConnection),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SalesChannelRequestRequestTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SalesChannelRequestRequestTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///status of relationship request
@@ -6000,7 +9537,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SalesChannelRequestStatus {
-        Known(Known),
+        Known(SalesChannelRequestStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SalesChannelRequestStatus {
@@ -6011,9 +9548,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SalesChannelRequestStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SalesChannelRequestStatusKnown>
+    for SalesChannelRequestStatus {
+        fn from(value: SalesChannelRequestStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SalesChannelRequestStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SalesChannelRequestStatusKnown {
+        #[serde(rename = "REQUESTING")]
+        Requesting,
+        #[serde(rename = "REJECTED")]
+        Rejected,
+    }
+    impl ::std::fmt::Display for SalesChannelRequestStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Requesting => f.write_str("REQUESTING"),
+                Self::Rejected => f.write_str("REJECTED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SalesChannelRequestStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "REQUESTING" => Ok(Self::Requesting),
+                "REJECTED" => Ok(Self::Rejected),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SalesChannelRequestStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SalesChannelRequestStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///What type of segment of channel is this.
@@ -6026,7 +9621,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SalesChannelRequestSubType {
-        Known(Known),
+        Known(SalesChannelRequestSubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SalesChannelRequestSubType {
@@ -6037,9 +9632,143 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SalesChannelRequestSubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SalesChannelRequestSubTypeKnown>
+    for SalesChannelRequestSubType {
+        fn from(value: SalesChannelRequestSubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SalesChannelRequestSubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SalesChannelRequestSubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for SalesChannelRequestSubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SalesChannelRequestSubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SalesChannelRequestSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SalesChannelRequestSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SearchCategoryManagingEntity`
@@ -6080,7 +9809,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SearchCategoryManagingEntityType {
-        Known(Known),
+        Known(SearchCategoryManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SearchCategoryManagingEntityType {
@@ -6091,9 +9820,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SearchCategoryManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SearchCategoryManagingEntityTypeKnown>
+    for SearchCategoryManagingEntityType {
+        fn from(value: SearchCategoryManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SearchCategoryManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SearchCategoryManagingEntityTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "INVENTORY")]
+        Inventory,
+    }
+    impl ::std::fmt::Display for SearchCategoryManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Inventory => f.write_str("INVENTORY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SearchCategoryManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "INVENTORY" => Ok(Self::Inventory),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SearchCategoryManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SearchCategoryManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SearchManagedPostsRequestManagingEntity`
@@ -6417,7 +10204,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableInventoryUrlManagingEntityChannelInventoryType {
-        Known(Known),
+        Known(SellableInventoryUrlManagingEntityChannelInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableInventoryUrlManagingEntityChannelInventoryType {
@@ -6428,10 +10215,97 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableInventoryUrlManagingEntityChannelInventoryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableInventoryUrlManagingEntityChannelInventoryTypeKnown,
+    > for SellableInventoryUrlManagingEntityChannelInventoryType {
+        fn from(
+            value: SellableInventoryUrlManagingEntityChannelInventoryTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableInventoryUrlManagingEntityChannelInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableInventoryUrlManagingEntityChannelInventoryTypeKnown {
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+    }
+    impl ::std::fmt::Display
+    for SellableInventoryUrlManagingEntityChannelInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Activity => f.write_str("ACTIVITY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableInventoryUrlManagingEntityChannelInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ACTIVITY" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableInventoryUrlManagingEntityChannelInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableInventoryUrlManagingEntityChannelInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Url sell status
@@ -6444,7 +10318,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableInventoryUrlManagingEntityInventoryStatus {
-        Known(Known),
+        Known(SellableInventoryUrlManagingEntityInventoryStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableInventoryUrlManagingEntityInventoryStatus {
@@ -6455,10 +10329,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SellableInventoryUrlManagingEntityInventoryStatusKnown>
     for SellableInventoryUrlManagingEntityInventoryStatus {
-        fn from(value: Known) -> Self {
+        fn from(value: SellableInventoryUrlManagingEntityInventoryStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableInventoryUrlManagingEntityInventoryStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableInventoryUrlManagingEntityInventoryStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for SellableInventoryUrlManagingEntityInventoryStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableInventoryUrlManagingEntityInventoryStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableInventoryUrlManagingEntityInventoryStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableInventoryUrlManagingEntityInventoryStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Inventory type
@@ -6471,7 +10407,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableInventoryUrlManagingEntityInventoryType {
-        Known(Known),
+        Known(SellableInventoryUrlManagingEntityInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableInventoryUrlManagingEntityInventoryType {
@@ -6482,10 +10418,96 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SellableInventoryUrlManagingEntityInventoryTypeKnown>
     for SellableInventoryUrlManagingEntityInventoryType {
-        fn from(value: Known) -> Self {
+        fn from(value: SellableInventoryUrlManagingEntityInventoryTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableInventoryUrlManagingEntityInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableInventoryUrlManagingEntityInventoryTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display for SellableInventoryUrlManagingEntityInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableInventoryUrlManagingEntityInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ADD_ON" => Ok(Self::AddOn),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "ACTIVITY" => Ok(Self::Activity),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableInventoryUrlManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableInventoryUrlManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Url sell status
@@ -6498,7 +10520,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableInventoryUrlManagingEntityStatus {
-        Known(Known),
+        Known(SellableInventoryUrlManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableInventoryUrlManagingEntityStatus {
@@ -6509,9 +10531,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableInventoryUrlManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableInventoryUrlManagingEntityStatusKnown>
+    for SellableInventoryUrlManagingEntityStatus {
+        fn from(value: SellableInventoryUrlManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableInventoryUrlManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableInventoryUrlManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for SellableInventoryUrlManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableInventoryUrlManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableInventoryUrlManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableInventoryUrlManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Url theme controls the look and feel of the ad banner.
@@ -6524,7 +10609,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableInventoryUrlManagingEntityTheme {
-        Known(Known),
+        Known(SellableInventoryUrlManagingEntityThemeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableInventoryUrlManagingEntityTheme {
@@ -6535,9 +10620,63 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableInventoryUrlManagingEntityTheme {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableInventoryUrlManagingEntityThemeKnown>
+    for SellableInventoryUrlManagingEntityTheme {
+        fn from(value: SellableInventoryUrlManagingEntityThemeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableInventoryUrlManagingEntityThemeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableInventoryUrlManagingEntityThemeKnown {
+        #[serde(rename = "THEME_1")]
+        Theme1,
+    }
+    impl ::std::fmt::Display for SellableInventoryUrlManagingEntityThemeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Theme1 => f.write_str("THEME_1"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableInventoryUrlManagingEntityThemeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THEME_1" => Ok(Self::Theme1),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableInventoryUrlManagingEntityThemeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableInventoryUrlManagingEntityThemeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SellableItemManagingEntity`
@@ -6631,7 +10770,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemManagingEntityChannelInventoryType {
-        Known(Known),
+        Known(SellableItemManagingEntityChannelInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableItemManagingEntityChannelInventoryType {
@@ -6642,9 +10781,92 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableItemManagingEntityChannelInventoryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableItemManagingEntityChannelInventoryTypeKnown>
+    for SellableItemManagingEntityChannelInventoryType {
+        fn from(value: SellableItemManagingEntityChannelInventoryTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemManagingEntityChannelInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemManagingEntityChannelInventoryTypeKnown {
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+    }
+    impl ::std::fmt::Display for SellableItemManagingEntityChannelInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Activity => f.write_str("ACTIVITY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableItemManagingEntityChannelInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ACTIVITY" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableItemManagingEntityChannelInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemManagingEntityChannelInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicate which initial values to display first on the front-facing card
@@ -6657,7 +10879,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemManagingEntityDisplayType {
-        Known(Known),
+        Known(SellableItemManagingEntityDisplayTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableItemManagingEntityDisplayType {
@@ -6668,9 +10890,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableItemManagingEntityDisplayType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableItemManagingEntityDisplayTypeKnown>
+    for SellableItemManagingEntityDisplayType {
+        fn from(value: SellableItemManagingEntityDisplayTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemManagingEntityDisplayTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemManagingEntityDisplayTypeKnown {
+        #[serde(rename = "NATIVE")]
+        Native,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for SellableItemManagingEntityDisplayTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Native => f.write_str("NATIVE"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableItemManagingEntityDisplayTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NATIVE" => Ok(Self::Native),
+                "HOTEL" => Ok(Self::Hotel),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableItemManagingEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemManagingEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Url sell status
@@ -6683,7 +10967,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemManagingEntityInventoryStatus {
-        Known(Known),
+        Known(SellableItemManagingEntityInventoryStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableItemManagingEntityInventoryStatus {
@@ -6694,9 +10978,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableItemManagingEntityInventoryStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableItemManagingEntityInventoryStatusKnown>
+    for SellableItemManagingEntityInventoryStatus {
+        fn from(value: SellableItemManagingEntityInventoryStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemManagingEntityInventoryStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemManagingEntityInventoryStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for SellableItemManagingEntityInventoryStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableItemManagingEntityInventoryStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableItemManagingEntityInventoryStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemManagingEntityInventoryStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The type of inventory being offer up for sale
@@ -6709,7 +11056,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemManagingEntityInventoryType {
-        Known(Known),
+        Known(SellableItemManagingEntityInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableItemManagingEntityInventoryType {
@@ -6720,9 +11067,95 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableItemManagingEntityInventoryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableItemManagingEntityInventoryTypeKnown>
+    for SellableItemManagingEntityInventoryType {
+        fn from(value: SellableItemManagingEntityInventoryTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemManagingEntityInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemManagingEntityInventoryTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display for SellableItemManagingEntityInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableItemManagingEntityInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ADD_ON" => Ok(Self::AddOn),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "ACTIVITY" => Ok(Self::Activity),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableItemManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The specific badge to display over the image on the Web Component.
@@ -6735,7 +11168,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemManagingEntitySort {
-        Known(Known),
+        Known(SellableItemManagingEntitySortKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableItemManagingEntitySort {
@@ -6746,9 +11179,99 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableItemManagingEntitySort {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableItemManagingEntitySortKnown>
+    for SellableItemManagingEntitySort {
+        fn from(value: SellableItemManagingEntitySortKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemManagingEntitySortKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemManagingEntitySortKnown {
+        #[serde(rename = "MEMBER")]
+        Member,
+        #[serde(rename = "PRICE_LOW_TO_HIGH")]
+        PriceLowToHigh,
+        #[serde(rename = "PRICE_HIGH_TO_LOW")]
+        PriceHighToLow,
+        #[serde(rename = "PRICE")]
+        Price,
+        #[serde(rename = "POPULARITY")]
+        Popularity,
+        #[serde(rename = "ECO")]
+        Eco,
+        #[serde(rename = "EXPERIENCE")]
+        Experience,
+        #[serde(rename = "PERK")]
+        Perk,
+        #[serde(rename = "LOYALTY")]
+        Loyalty,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+    }
+    impl ::std::fmt::Display for SellableItemManagingEntitySortKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Member => f.write_str("MEMBER"),
+                Self::PriceLowToHigh => f.write_str("PRICE_LOW_TO_HIGH"),
+                Self::PriceHighToLow => f.write_str("PRICE_HIGH_TO_LOW"),
+                Self::Price => f.write_str("PRICE"),
+                Self::Popularity => f.write_str("POPULARITY"),
+                Self::Eco => f.write_str("ECO"),
+                Self::Experience => f.write_str("EXPERIENCE"),
+                Self::Perk => f.write_str("PERK"),
+                Self::Loyalty => f.write_str("LOYALTY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableItemManagingEntitySortKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MEMBER" => Ok(Self::Member),
+                "PRICE_LOW_TO_HIGH" => Ok(Self::PriceLowToHigh),
+                "PRICE_HIGH_TO_LOW" => Ok(Self::PriceHighToLow),
+                "PRICE" => Ok(Self::Price),
+                "POPULARITY" => Ok(Self::Popularity),
+                "ECO" => Ok(Self::Eco),
+                "EXPERIENCE" => Ok(Self::Experience),
+                "PERK" => Ok(Self::Perk),
+                "LOYALTY" => Ok(Self::Loyalty),
+                "ADD_ON" => Ok(Self::AddOn),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableItemManagingEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemManagingEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Availability status
@@ -6761,7 +11284,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemManagingEntityStatus {
-        Known(Known),
+        Known(SellableItemManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableItemManagingEntityStatus {
@@ -6772,9 +11295,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableItemManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableItemManagingEntityStatusKnown>
+    for SellableItemManagingEntityStatus {
+        fn from(value: SellableItemManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for SellableItemManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableItemManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableItemManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SellableListManagingEntity`
@@ -6856,7 +11441,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableListManagingEntityDisplayType {
-        Known(Known),
+        Known(SellableListManagingEntityDisplayTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableListManagingEntityDisplayType {
@@ -6867,9 +11452,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableListManagingEntityDisplayType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableListManagingEntityDisplayTypeKnown>
+    for SellableListManagingEntityDisplayType {
+        fn from(value: SellableListManagingEntityDisplayTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableListManagingEntityDisplayTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableListManagingEntityDisplayTypeKnown {
+        #[serde(rename = "NATIVE")]
+        Native,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for SellableListManagingEntityDisplayTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Native => f.write_str("NATIVE"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableListManagingEntityDisplayTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NATIVE" => Ok(Self::Native),
+                "HOTEL" => Ok(Self::Hotel),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableListManagingEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableListManagingEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///List type
@@ -6882,7 +11529,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableListManagingEntityListType {
-        Known(Known),
+        Known(SellableListManagingEntityListTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableListManagingEntityListType {
@@ -6893,9 +11540,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableListManagingEntityListType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableListManagingEntityListTypeKnown>
+    for SellableListManagingEntityListType {
+        fn from(value: SellableListManagingEntityListTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableListManagingEntityListTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableListManagingEntityListTypeKnown {
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "LIST")]
+        List,
+        #[serde(rename = "SEARCH")]
+        Search,
+    }
+    impl ::std::fmt::Display for SellableListManagingEntityListTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Single => f.write_str("SINGLE"),
+                Self::List => f.write_str("LIST"),
+                Self::Search => f.write_str("SEARCH"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableListManagingEntityListTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SINGLE" => Ok(Self::Single),
+                "LIST" => Ok(Self::List),
+                "SEARCH" => Ok(Self::Search),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableListManagingEntityListTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableListManagingEntityListTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Determines which badge to show on the Web Component. Is also used to sort properties for search grids.
@@ -6908,7 +11617,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableListManagingEntitySort {
-        Known(Known),
+        Known(SellableListManagingEntitySortKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableListManagingEntitySort {
@@ -6919,9 +11628,99 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableListManagingEntitySort {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableListManagingEntitySortKnown>
+    for SellableListManagingEntitySort {
+        fn from(value: SellableListManagingEntitySortKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableListManagingEntitySortKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableListManagingEntitySortKnown {
+        #[serde(rename = "MEMBER")]
+        Member,
+        #[serde(rename = "PRICE_LOW_TO_HIGH")]
+        PriceLowToHigh,
+        #[serde(rename = "PRICE_HIGH_TO_LOW")]
+        PriceHighToLow,
+        #[serde(rename = "PRICE")]
+        Price,
+        #[serde(rename = "POPULARITY")]
+        Popularity,
+        #[serde(rename = "ECO")]
+        Eco,
+        #[serde(rename = "EXPERIENCE")]
+        Experience,
+        #[serde(rename = "PERK")]
+        Perk,
+        #[serde(rename = "LOYALTY")]
+        Loyalty,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+    }
+    impl ::std::fmt::Display for SellableListManagingEntitySortKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Member => f.write_str("MEMBER"),
+                Self::PriceLowToHigh => f.write_str("PRICE_LOW_TO_HIGH"),
+                Self::PriceHighToLow => f.write_str("PRICE_HIGH_TO_LOW"),
+                Self::Price => f.write_str("PRICE"),
+                Self::Popularity => f.write_str("POPULARITY"),
+                Self::Eco => f.write_str("ECO"),
+                Self::Experience => f.write_str("EXPERIENCE"),
+                Self::Perk => f.write_str("PERK"),
+                Self::Loyalty => f.write_str("LOYALTY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableListManagingEntitySortKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MEMBER" => Ok(Self::Member),
+                "PRICE_LOW_TO_HIGH" => Ok(Self::PriceLowToHigh),
+                "PRICE_HIGH_TO_LOW" => Ok(Self::PriceHighToLow),
+                "PRICE" => Ok(Self::Price),
+                "POPULARITY" => Ok(Self::Popularity),
+                "ECO" => Ok(Self::Eco),
+                "EXPERIENCE" => Ok(Self::Experience),
+                "PERK" => Ok(Self::Perk),
+                "LOYALTY" => Ok(Self::Loyalty),
+                "ADD_ON" => Ok(Self::AddOn),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableListManagingEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableListManagingEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status
@@ -6934,7 +11733,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableListManagingEntityStatus {
-        Known(Known),
+        Known(SellableListManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableListManagingEntityStatus {
@@ -6945,9 +11744,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableListManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableListManagingEntityStatusKnown>
+    for SellableListManagingEntityStatus {
+        fn from(value: SellableListManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableListManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableListManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for SellableListManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableListManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableListManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableListManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SellableRankedListManagingEntity`
@@ -7028,7 +11889,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableRankedListManagingEntityDisplayType {
-        Known(Known),
+        Known(SellableRankedListManagingEntityDisplayTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableRankedListManagingEntityDisplayType {
@@ -7039,9 +11900,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableRankedListManagingEntityDisplayType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableRankedListManagingEntityDisplayTypeKnown>
+    for SellableRankedListManagingEntityDisplayType {
+        fn from(value: SellableRankedListManagingEntityDisplayTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableRankedListManagingEntityDisplayTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableRankedListManagingEntityDisplayTypeKnown {
+        #[serde(rename = "NATIVE")]
+        Native,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for SellableRankedListManagingEntityDisplayTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Native => f.write_str("NATIVE"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableRankedListManagingEntityDisplayTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NATIVE" => Ok(Self::Native),
+                "HOTEL" => Ok(Self::Hotel),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableRankedListManagingEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableRankedListManagingEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Determines which badge to show on the Web Component. Is also used to sort properties for search grids.
@@ -7054,7 +11978,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableRankedListManagingEntitySort {
-        Known(Known),
+        Known(SellableRankedListManagingEntitySortKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableRankedListManagingEntitySort {
@@ -7065,9 +11989,99 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableRankedListManagingEntitySort {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableRankedListManagingEntitySortKnown>
+    for SellableRankedListManagingEntitySort {
+        fn from(value: SellableRankedListManagingEntitySortKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableRankedListManagingEntitySortKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableRankedListManagingEntitySortKnown {
+        #[serde(rename = "MEMBER")]
+        Member,
+        #[serde(rename = "PRICE_LOW_TO_HIGH")]
+        PriceLowToHigh,
+        #[serde(rename = "PRICE_HIGH_TO_LOW")]
+        PriceHighToLow,
+        #[serde(rename = "PRICE")]
+        Price,
+        #[serde(rename = "POPULARITY")]
+        Popularity,
+        #[serde(rename = "ECO")]
+        Eco,
+        #[serde(rename = "EXPERIENCE")]
+        Experience,
+        #[serde(rename = "PERK")]
+        Perk,
+        #[serde(rename = "LOYALTY")]
+        Loyalty,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+    }
+    impl ::std::fmt::Display for SellableRankedListManagingEntitySortKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Member => f.write_str("MEMBER"),
+                Self::PriceLowToHigh => f.write_str("PRICE_LOW_TO_HIGH"),
+                Self::PriceHighToLow => f.write_str("PRICE_HIGH_TO_LOW"),
+                Self::Price => f.write_str("PRICE"),
+                Self::Popularity => f.write_str("POPULARITY"),
+                Self::Eco => f.write_str("ECO"),
+                Self::Experience => f.write_str("EXPERIENCE"),
+                Self::Perk => f.write_str("PERK"),
+                Self::Loyalty => f.write_str("LOYALTY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableRankedListManagingEntitySortKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MEMBER" => Ok(Self::Member),
+                "PRICE_LOW_TO_HIGH" => Ok(Self::PriceLowToHigh),
+                "PRICE_HIGH_TO_LOW" => Ok(Self::PriceHighToLow),
+                "PRICE" => Ok(Self::Price),
+                "POPULARITY" => Ok(Self::Popularity),
+                "ECO" => Ok(Self::Eco),
+                "EXPERIENCE" => Ok(Self::Experience),
+                "PERK" => Ok(Self::Perk),
+                "LOYALTY" => Ok(Self::Loyalty),
+                "ADD_ON" => Ok(Self::AddOn),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableRankedListManagingEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableRankedListManagingEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status
@@ -7080,7 +12094,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableRankedListManagingEntityStatus {
-        Known(Known),
+        Known(SellableRankedListManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableRankedListManagingEntityStatus {
@@ -7091,9 +12105,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableRankedListManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableRankedListManagingEntityStatusKnown>
+    for SellableRankedListManagingEntityStatus {
+        fn from(value: SellableRankedListManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableRankedListManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableRankedListManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for SellableRankedListManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableRankedListManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableRankedListManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableRankedListManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SellableSupplierUrlManagingEntity`
@@ -7182,7 +12258,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableSupplierUrlManagingEntityStatus {
-        Known(Known),
+        Known(SellableSupplierUrlManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableSupplierUrlManagingEntityStatus {
@@ -7193,9 +12269,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableSupplierUrlManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableSupplierUrlManagingEntityStatusKnown>
+    for SellableSupplierUrlManagingEntityStatus {
+        fn from(value: SellableSupplierUrlManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableSupplierUrlManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableSupplierUrlManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for SellableSupplierUrlManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableSupplierUrlManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableSupplierUrlManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableSupplierUrlManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Url theme controls the look and feel of the ad banner.
@@ -7208,7 +12346,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableSupplierUrlManagingEntityTheme {
-        Known(Known),
+        Known(SellableSupplierUrlManagingEntityThemeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableSupplierUrlManagingEntityTheme {
@@ -7219,9 +12357,63 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellableSupplierUrlManagingEntityTheme {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellableSupplierUrlManagingEntityThemeKnown>
+    for SellableSupplierUrlManagingEntityTheme {
+        fn from(value: SellableSupplierUrlManagingEntityThemeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableSupplierUrlManagingEntityThemeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableSupplierUrlManagingEntityThemeKnown {
+        #[serde(rename = "THEME_1")]
+        Theme1,
+    }
+    impl ::std::fmt::Display for SellableSupplierUrlManagingEntityThemeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Theme1 => f.write_str("THEME_1"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableSupplierUrlManagingEntityThemeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THEME_1" => Ok(Self::Theme1),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellableSupplierUrlManagingEntityThemeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableSupplierUrlManagingEntityThemeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ShortenedUrlManagingEntity`
@@ -7322,7 +12514,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum ShortenedUrlManagingEntityType {
-        Known(Known),
+        Known(ShortenedUrlManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ShortenedUrlManagingEntityType {
@@ -7333,9 +12525,79 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for ShortenedUrlManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ShortenedUrlManagingEntityTypeKnown>
+    for ShortenedUrlManagingEntityType {
+        fn from(value: ShortenedUrlManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ShortenedUrlManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ShortenedUrlManagingEntityTypeKnown {
+        #[serde(rename = "SELLABLE_INVENTORY_SLUG")]
+        SellableInventorySlug,
+        #[serde(rename = "SELLABLE_SUPPLIER_SLUG")]
+        SellableSupplierSlug,
+        #[serde(rename = "AFFILIATE_ACCOUNT_SLUG")]
+        AffiliateAccountSlug,
+        #[serde(rename = "SYNDICATED_ITEM_SLUG")]
+        SyndicatedItemSlug,
+        #[serde(rename = "URL")]
+        Url,
+    }
+    impl ::std::fmt::Display for ShortenedUrlManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SellableInventorySlug => f.write_str("SELLABLE_INVENTORY_SLUG"),
+                Self::SellableSupplierSlug => f.write_str("SELLABLE_SUPPLIER_SLUG"),
+                Self::AffiliateAccountSlug => f.write_str("AFFILIATE_ACCOUNT_SLUG"),
+                Self::SyndicatedItemSlug => f.write_str("SYNDICATED_ITEM_SLUG"),
+                Self::Url => f.write_str("URL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ShortenedUrlManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SELLABLE_INVENTORY_SLUG" => Ok(Self::SellableInventorySlug),
+                "SELLABLE_SUPPLIER_SLUG" => Ok(Self::SellableSupplierSlug),
+                "AFFILIATE_ACCOUNT_SLUG" => Ok(Self::AffiliateAccountSlug),
+                "SYNDICATED_ITEM_SLUG" => Ok(Self::SyndicatedItemSlug),
+                "URL" => Ok(Self::Url),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShortenedUrlManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ShortenedUrlManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Address information
@@ -7423,7 +12685,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleDescriptionManagingEntityCreator {
-        Known(Known),
+        Known(SimpleDescriptionManagingEntityCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleDescriptionManagingEntityCreator {
@@ -7434,9 +12696,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleDescriptionManagingEntityCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleDescriptionManagingEntityCreatorKnown>
+    for SimpleDescriptionManagingEntityCreator {
+        fn from(value: SimpleDescriptionManagingEntityCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleDescriptionManagingEntityCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleDescriptionManagingEntityCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for SimpleDescriptionManagingEntityCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleDescriptionManagingEntityCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleDescriptionManagingEntityCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleDescriptionManagingEntityCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Multimedia that contains less information than Multimedia object
@@ -7506,7 +12826,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaManagingEntityLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaManagingEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaManagingEntityLifestyleType {
@@ -7517,9 +12837,152 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaManagingEntityLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaManagingEntityLifestyleTypeKnown>
+    for SimpleMultimediaManagingEntityLifestyleType {
+        fn from(value: SimpleMultimediaManagingEntityLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaManagingEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaManagingEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -7532,7 +12995,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaManagingEntitySource {
-        Known(Known),
+        Known(SimpleMultimediaManagingEntitySourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaManagingEntitySource {
@@ -7543,9 +13006,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaManagingEntitySource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaManagingEntitySourceKnown>
+    for SimpleMultimediaManagingEntitySource {
+        fn from(value: SimpleMultimediaManagingEntitySourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaManagingEntitySourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaManagingEntitySourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaManagingEntitySourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaManagingEntitySourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaManagingEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaManagingEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -7558,7 +13079,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaManagingEntityType {
-        Known(Known),
+        Known(SimpleMultimediaManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaManagingEntityType {
@@ -7569,9 +13090,75 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaManagingEntityTypeKnown>
+    for SimpleMultimediaManagingEntityType {
+        fn from(value: SimpleMultimediaManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaManagingEntityTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Social network
@@ -7606,7 +13193,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SocialManagingEntityType {
-        Known(Known),
+        Known(SocialManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SocialManagingEntityType {
@@ -7617,9 +13204,123 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SocialManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SocialManagingEntityTypeKnown>
+    for SocialManagingEntityType {
+        fn from(value: SocialManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SocialManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SocialManagingEntityTypeKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "TRIP_ADVISOR")]
+        TripAdvisor,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "GOOGLE_PLUS")]
+        GooglePlus,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "WEIBO")]
+        Weibo,
+        #[serde(rename = "RENREN")]
+        Renren,
+        #[serde(rename = "WEBSITE")]
+        Website,
+        #[serde(rename = "QQ")]
+        Qq,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+    }
+    impl ::std::fmt::Display for SocialManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::TripAdvisor => f.write_str("TRIP_ADVISOR"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::GooglePlus => f.write_str("GOOGLE_PLUS"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Line => f.write_str("LINE"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Weibo => f.write_str("WEIBO"),
+                Self::Renren => f.write_str("RENREN"),
+                Self::Website => f.write_str("WEBSITE"),
+                Self::Qq => f.write_str("QQ"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SocialManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "SKYPE" => Ok(Self::Skype),
+                "TRIP_ADVISOR" => Ok(Self::TripAdvisor),
+                "TWITTER" => Ok(Self::Twitter),
+                "GOOGLE_PLUS" => Ok(Self::GooglePlus),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "LINE" => Ok(Self::Line),
+                "WECHAT" => Ok(Self::Wechat),
+                "VIBER" => Ok(Self::Viber),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "WEIBO" => Ok(Self::Weibo),
+                "RENREN" => Ok(Self::Renren),
+                "WEBSITE" => Ok(Self::Website),
+                "QQ" => Ok(Self::Qq),
+                "TIKTOK" => Ok(Self::Tiktok),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SocialManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SocialManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SortDescriptorManagingEntity`
@@ -7910,7 +13611,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SpecialRateBundleLightweightManagingEntityPricingType {
-        Known(Known),
+        Known(SpecialRateBundleLightweightManagingEntityPricingTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SpecialRateBundleLightweightManagingEntityPricingType {
@@ -7921,10 +13622,120 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SpecialRateBundleLightweightManagingEntityPricingTypeKnown>
     for SpecialRateBundleLightweightManagingEntityPricingType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: SpecialRateBundleLightweightManagingEntityPricingTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SpecialRateBundleLightweightManagingEntityPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SpecialRateBundleLightweightManagingEntityPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display
+    for SpecialRateBundleLightweightManagingEntityPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SpecialRateBundleLightweightManagingEntityPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SpecialRateBundleLightweightManagingEntityPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SpecialRateBundleLightweightManagingEntityPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Required if manual override modifier is not null
@@ -7937,7 +13748,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SpecialRateBundleLightweightManagingEntityType {
-        Known(Known),
+        Known(SpecialRateBundleLightweightManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SpecialRateBundleLightweightManagingEntityType {
@@ -7948,9 +13759,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SpecialRateBundleLightweightManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SpecialRateBundleLightweightManagingEntityTypeKnown>
+    for SpecialRateBundleLightweightManagingEntityType {
+        fn from(value: SpecialRateBundleLightweightManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SpecialRateBundleLightweightManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SpecialRateBundleLightweightManagingEntityTypeKnown {
+        #[serde(rename = "PREMIUM")]
+        Premium,
+        #[serde(rename = "DISCOUNT")]
+        Discount,
+    }
+    impl ::std::fmt::Display for SpecialRateBundleLightweightManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Premium => f.write_str("PREMIUM"),
+                Self::Discount => f.write_str("DISCOUNT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SpecialRateBundleLightweightManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PREMIUM" => Ok(Self::Premium),
+                "DISCOUNT" => Ok(Self::Discount),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SpecialRateBundleLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SpecialRateBundleLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SpecialRateLightweightManagingEntity`
@@ -8162,7 +14032,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SpecialRateLightweightManagingEntityPricingType {
-        Known(Known),
+        Known(SpecialRateLightweightManagingEntityPricingTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SpecialRateLightweightManagingEntityPricingType {
@@ -8173,10 +14043,116 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SpecialRateLightweightManagingEntityPricingTypeKnown>
     for SpecialRateLightweightManagingEntityPricingType {
-        fn from(value: Known) -> Self {
+        fn from(value: SpecialRateLightweightManagingEntityPricingTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SpecialRateLightweightManagingEntityPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SpecialRateLightweightManagingEntityPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display for SpecialRateLightweightManagingEntityPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SpecialRateLightweightManagingEntityPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SpecialRateLightweightManagingEntityPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SpecialRateLightweightManagingEntityPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Set whether you want the price to go up or down when the rules of this promotion have been satisfied.
@@ -8189,7 +14165,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SpecialRateLightweightManagingEntityType {
-        Known(Known),
+        Known(SpecialRateLightweightManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SpecialRateLightweightManagingEntityType {
@@ -8200,9 +14176,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SpecialRateLightweightManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SpecialRateLightweightManagingEntityTypeKnown>
+    for SpecialRateLightweightManagingEntityType {
+        fn from(value: SpecialRateLightweightManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SpecialRateLightweightManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SpecialRateLightweightManagingEntityTypeKnown {
+        #[serde(rename = "PREMIUM")]
+        Premium,
+        #[serde(rename = "DISCOUNT")]
+        Discount,
+    }
+    impl ::std::fmt::Display for SpecialRateLightweightManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Premium => f.write_str("PREMIUM"),
+                Self::Discount => f.write_str("DISCOUNT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SpecialRateLightweightManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PREMIUM" => Ok(Self::Premium),
+                "DISCOUNT" => Ok(Self::Discount),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SpecialRateLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SpecialRateLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`StateManagingEntity`
@@ -8302,7 +14337,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum StaticListItemInventoryManagingEntityInventoryType {
-        Known(Known),
+        Known(StaticListItemInventoryManagingEntityInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for StaticListItemInventoryManagingEntityInventoryType {
@@ -8313,10 +14348,94 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<StaticListItemInventoryManagingEntityInventoryTypeKnown>
     for StaticListItemInventoryManagingEntityInventoryType {
-        fn from(value: Known) -> Self {
+        fn from(value: StaticListItemInventoryManagingEntityInventoryTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`StaticListItemInventoryManagingEntityInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StaticListItemInventoryManagingEntityInventoryTypeKnown {
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+    }
+    impl ::std::fmt::Display
+    for StaticListItemInventoryManagingEntityInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Activity => f.write_str("ACTIVITY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for StaticListItemInventoryManagingEntityInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ACTIVITY" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for StaticListItemInventoryManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for StaticListItemInventoryManagingEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -8329,7 +14448,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum StaticListItemInventoryManagingEntityPricePoint {
-        Known(Known),
+        Known(StaticListItemInventoryManagingEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for StaticListItemInventoryManagingEntityPricePoint {
@@ -8340,10 +14459,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<StaticListItemInventoryManagingEntityPricePointKnown>
     for StaticListItemInventoryManagingEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(value: StaticListItemInventoryManagingEntityPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`StaticListItemInventoryManagingEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StaticListItemInventoryManagingEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for StaticListItemInventoryManagingEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StaticListItemInventoryManagingEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for StaticListItemInventoryManagingEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for StaticListItemInventoryManagingEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`StaticListItemManagingEntity`
@@ -8401,7 +14610,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum StaticListItemManagingEntityStatus {
-        Known(Known),
+        Known(StaticListItemManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for StaticListItemManagingEntityStatus {
@@ -8412,9 +14621,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for StaticListItemManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<StaticListItemManagingEntityStatusKnown>
+    for StaticListItemManagingEntityStatus {
+        fn from(value: StaticListItemManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`StaticListItemManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StaticListItemManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for StaticListItemManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StaticListItemManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StaticListItemManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for StaticListItemManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A curated list is a bucket that holds any type of travel inventory.
@@ -8452,7 +14723,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum StaticListLightweightManagingEntityType {
-        Known(Known),
+        Known(StaticListLightweightManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for StaticListLightweightManagingEntityType {
@@ -8463,9 +14734,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for StaticListLightweightManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<StaticListLightweightManagingEntityTypeKnown>
+    for StaticListLightweightManagingEntityType {
+        fn from(value: StaticListLightweightManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`StaticListLightweightManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StaticListLightweightManagingEntityTypeKnown {
+        #[serde(rename = "FAVORITE")]
+        Favorite,
+        #[serde(rename = "NORMAL")]
+        Normal,
+    }
+    impl ::std::fmt::Display for StaticListLightweightManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Favorite => f.write_str("FAVORITE"),
+                Self::Normal => f.write_str("NORMAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StaticListLightweightManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FAVORITE" => Ok(Self::Favorite),
+                "NORMAL" => Ok(Self::Normal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StaticListLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for StaticListLightweightManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`StaticListManagingEntity`
@@ -8523,7 +14852,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum StaticListManagingEntityType {
-        Known(Known),
+        Known(StaticListManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for StaticListManagingEntityType {
@@ -8534,9 +14863,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for StaticListManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<StaticListManagingEntityTypeKnown>
+    for StaticListManagingEntityType {
+        fn from(value: StaticListManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`StaticListManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum StaticListManagingEntityTypeKnown {
+        #[serde(rename = "FAVORITE")]
+        Favorite,
+        #[serde(rename = "NORMAL")]
+        Normal,
+    }
+    impl ::std::fmt::Display for StaticListManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Favorite => f.write_str("FAVORITE"),
+                Self::Normal => f.write_str("NORMAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for StaticListManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FAVORITE" => Ok(Self::Favorite),
+                "NORMAL" => Ok(Self::Normal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for StaticListManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for StaticListManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Contains both the curated list and all its items.
@@ -8753,7 +15140,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SupplierLeadManagingEntityStatus {
-        Known(Known),
+        Known(SupplierLeadManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SupplierLeadManagingEntityStatus {
@@ -8764,9 +15151,83 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SupplierLeadManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SupplierLeadManagingEntityStatusKnown>
+    for SupplierLeadManagingEntityStatus {
+        fn from(value: SupplierLeadManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SupplierLeadManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SupplierLeadManagingEntityStatusKnown {
+        #[serde(rename = "CREATED")]
+        Created,
+        #[serde(rename = "IN_PROGRESS")]
+        InProgress,
+        #[serde(rename = "INVITED")]
+        Invited,
+        #[serde(rename = "CLAIMED")]
+        Claimed,
+        #[serde(rename = "REJECTED")]
+        Rejected,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+    }
+    impl ::std::fmt::Display for SupplierLeadManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Created => f.write_str("CREATED"),
+                Self::InProgress => f.write_str("IN_PROGRESS"),
+                Self::Invited => f.write_str("INVITED"),
+                Self::Claimed => f.write_str("CLAIMED"),
+                Self::Rejected => f.write_str("REJECTED"),
+                Self::Inactive => f.write_str("INACTIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SupplierLeadManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CREATED" => Ok(Self::Created),
+                "IN_PROGRESS" => Ok(Self::InProgress),
+                "INVITED" => Ok(Self::Invited),
+                "CLAIMED" => Ok(Self::Claimed),
+                "REJECTED" => Ok(Self::Rejected),
+                "INACTIVE" => Ok(Self::Inactive),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SupplierLeadManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SupplierLeadManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SyndicatedItemManagingEntity`
@@ -8885,7 +15346,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicatedItemManagingEntityDisplay {
-        Known(Known),
+        Known(SyndicatedItemManagingEntityDisplayKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SyndicatedItemManagingEntityDisplay {
@@ -8896,9 +15357,75 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SyndicatedItemManagingEntityDisplay {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SyndicatedItemManagingEntityDisplayKnown>
+    for SyndicatedItemManagingEntityDisplay {
+        fn from(value: SyndicatedItemManagingEntityDisplayKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicatedItemManagingEntityDisplayKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicatedItemManagingEntityDisplayKnown {
+        #[serde(rename = "FROM_SETTINGS")]
+        FromSettings,
+        #[serde(rename = "FROM_LAYOUT")]
+        FromLayout,
+        #[serde(rename = "BANNER")]
+        Banner,
+        #[serde(rename = "BANNER_INTELLIGENT")]
+        BannerIntelligent,
+    }
+    impl ::std::fmt::Display for SyndicatedItemManagingEntityDisplayKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FromSettings => f.write_str("FROM_SETTINGS"),
+                Self::FromLayout => f.write_str("FROM_LAYOUT"),
+                Self::Banner => f.write_str("BANNER"),
+                Self::BannerIntelligent => f.write_str("BANNER_INTELLIGENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SyndicatedItemManagingEntityDisplayKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FROM_SETTINGS" => Ok(Self::FromSettings),
+                "FROM_LAYOUT" => Ok(Self::FromLayout),
+                "BANNER" => Ok(Self::Banner),
+                "BANNER_INTELLIGENT" => Ok(Self::BannerIntelligent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SyndicatedItemManagingEntityDisplayKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicatedItemManagingEntityDisplayKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Publish status of post.
@@ -8911,7 +15438,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicatedItemManagingEntityPublishStatus {
-        Known(Known),
+        Known(SyndicatedItemManagingEntityPublishStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SyndicatedItemManagingEntityPublishStatus {
@@ -8922,9 +15449,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SyndicatedItemManagingEntityPublishStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SyndicatedItemManagingEntityPublishStatusKnown>
+    for SyndicatedItemManagingEntityPublishStatus {
+        fn from(value: SyndicatedItemManagingEntityPublishStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicatedItemManagingEntityPublishStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicatedItemManagingEntityPublishStatusKnown {
+        #[serde(rename = "PUBLISHED")]
+        Published,
+        #[serde(rename = "ARCHIVED")]
+        Archived,
+    }
+    impl ::std::fmt::Display for SyndicatedItemManagingEntityPublishStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Published => f.write_str("PUBLISHED"),
+                Self::Archived => f.write_str("ARCHIVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SyndicatedItemManagingEntityPublishStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PUBLISHED" => Ok(Self::Published),
+                "ARCHIVED" => Ok(Self::Archived),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicatedItemManagingEntityPublishStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicatedItemManagingEntityPublishStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///This can change if it's linked to travel inventory that is no longer available.
@@ -8937,7 +15523,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicatedItemManagingEntityStatus {
-        Known(Known),
+        Known(SyndicatedItemManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SyndicatedItemManagingEntityStatus {
@@ -8948,9 +15534,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SyndicatedItemManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SyndicatedItemManagingEntityStatusKnown>
+    for SyndicatedItemManagingEntityStatus {
+        fn from(value: SyndicatedItemManagingEntityStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicatedItemManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicatedItemManagingEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for SyndicatedItemManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SyndicatedItemManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SyndicatedItemManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicatedItemManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The syndication entry type
@@ -8963,7 +15611,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicatedItemManagingEntityType {
-        Known(Known),
+        Known(SyndicatedItemManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SyndicatedItemManagingEntityType {
@@ -8974,9 +15622,91 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SyndicatedItemManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SyndicatedItemManagingEntityTypeKnown>
+    for SyndicatedItemManagingEntityType {
+        fn from(value: SyndicatedItemManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicatedItemManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicatedItemManagingEntityTypeKnown {
+        #[serde(rename = "WEB_LINK")]
+        WebLink,
+        #[serde(rename = "MAP")]
+        Map,
+        #[serde(rename = "GRID")]
+        Grid,
+        #[serde(rename = "CARD")]
+        Card,
+        #[serde(rename = "FILE")]
+        File,
+        #[serde(rename = "QUOTE")]
+        Quote,
+        #[serde(rename = "POST")]
+        Post,
+        #[serde(rename = "LOCKED")]
+        Locked,
+    }
+    impl ::std::fmt::Display for SyndicatedItemManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::WebLink => f.write_str("WEB_LINK"),
+                Self::Map => f.write_str("MAP"),
+                Self::Grid => f.write_str("GRID"),
+                Self::Card => f.write_str("CARD"),
+                Self::File => f.write_str("FILE"),
+                Self::Quote => f.write_str("QUOTE"),
+                Self::Post => f.write_str("POST"),
+                Self::Locked => f.write_str("LOCKED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SyndicatedItemManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WEB_LINK" => Ok(Self::WebLink),
+                "MAP" => Ok(Self::Map),
+                "GRID" => Ok(Self::Grid),
+                "CARD" => Ok(Self::Card),
+                "FILE" => Ok(Self::File),
+                "QUOTE" => Ok(Self::Quote),
+                "POST" => Ok(Self::Post),
+                "LOCKED" => Ok(Self::Locked),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SyndicatedItemManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicatedItemManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SyndicationCategoryManagingEntity`
@@ -9184,7 +15914,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientType {
-        Known(Known),
+        Known(SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9196,10 +15926,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown,
+    > for SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientType {
+        fn from(
+            value: SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown {
+        #[serde(rename = "LINEAR")]
+        Linear,
+        #[serde(rename = "RADIAL")]
+        Radial,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Linear => f.write_str("LINEAR"),
+                Self::Radial => f.write_str("RADIAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LINEAR" => Ok(Self::Linear),
+                "RADIAL" => Ok(Self::Radial),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsQrCodeOptionsManagingEntityBackgroundGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Corners dot gradient
@@ -9212,7 +16005,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientType {
-        Known(Known),
+        Known(SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9224,10 +16017,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown,
+    > for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientType {
+        fn from(
+            value: SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown {
+        #[serde(rename = "LINEAR")]
+        Linear,
+        #[serde(rename = "RADIAL")]
+        Radial,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Linear => f.write_str("LINEAR"),
+                Self::Radial => f.write_str("RADIAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LINEAR" => Ok(Self::Linear),
+                "RADIAL" => Ok(Self::Radial),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Corner dot type
@@ -9240,7 +16096,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsQrCodeOptionsManagingEntityCornerDotType {
-        Known(Known),
+        Known(SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9252,10 +16108,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown,
+    > for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotType {
+        fn from(
+            value: SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown {
+        #[serde(rename = "SQUARE")]
+        Square,
+        #[serde(rename = "DOT")]
+        Dot,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Square => f.write_str("SQUARE"),
+                Self::Dot => f.write_str("DOT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SQUARE" => Ok(Self::Square),
+                "DOT" => Ok(Self::Dot),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerDotTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Corners square gradient
@@ -9268,7 +16187,9 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientType {
-        Known(Known),
+        Known(
+            SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9280,10 +16201,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown,
+    > for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientType {
+        fn from(
+            value: SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown {
+        #[serde(rename = "LINEAR")]
+        Linear,
+        #[serde(rename = "RADIAL")]
+        Radial,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Linear => f.write_str("LINEAR"),
+                Self::Radial => f.write_str("RADIAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LINEAR" => Ok(Self::Linear),
+                "RADIAL" => Ok(Self::Radial),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Corner square type
@@ -9296,7 +16280,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareType {
-        Known(Known),
+        Known(SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9308,10 +16292,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown,
+    > for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareType {
+        fn from(
+            value: SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown {
+        #[serde(rename = "SQUARE")]
+        Square,
+        #[serde(rename = "EXTRA_ROUNDED")]
+        ExtraRounded,
+        #[serde(rename = "DOT")]
+        Dot,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Square => f.write_str("SQUARE"),
+                Self::ExtraRounded => f.write_str("EXTRA_ROUNDED"),
+                Self::Dot => f.write_str("DOT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SQUARE" => Ok(Self::Square),
+                "EXTRA_ROUNDED" => Ok(Self::ExtraRounded),
+                "DOT" => Ok(Self::Dot),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Dots gradient
@@ -9324,7 +16375,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientType {
-        Known(Known),
+        Known(SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9336,10 +16387,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown,
+    > for SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientType {
+        fn from(
+            value: SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown {
+        #[serde(rename = "LINEAR")]
+        Linear,
+        #[serde(rename = "RADIAL")]
+        Radial,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Linear => f.write_str("LINEAR"),
+                Self::Radial => f.write_str("RADIAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LINEAR" => Ok(Self::Linear),
+                "RADIAL" => Ok(Self::Radial),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsQrCodeOptionsManagingEntityDotsGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///QR code shape
@@ -9352,7 +16466,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsQrCodeOptionsManagingEntityDotsType {
-        Known(Known),
+        Known(SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SyndicationSettingsQrCodeOptionsManagingEntityDotsType {
@@ -9363,10 +16477,89 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsQrCodeOptionsManagingEntityDotsType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown,
+    > for SyndicationSettingsQrCodeOptionsManagingEntityDotsType {
+        fn from(
+            value: SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown {
+        #[serde(rename = "DOTS")]
+        Dots,
+        #[serde(rename = "ROUNDED")]
+        Rounded,
+        #[serde(rename = "CLASSY")]
+        Classy,
+        #[serde(rename = "CLASSY_ROUNDED")]
+        ClassyRounded,
+        #[serde(rename = "SQUARE")]
+        Square,
+        #[serde(rename = "EXTRA_ROUNDED")]
+        ExtraRounded,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Dots => f.write_str("DOTS"),
+                Self::Rounded => f.write_str("ROUNDED"),
+                Self::Classy => f.write_str("CLASSY"),
+                Self::ClassyRounded => f.write_str("CLASSY_ROUNDED"),
+                Self::Square => f.write_str("SQUARE"),
+                Self::ExtraRounded => f.write_str("EXTRA_ROUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DOTS" => Ok(Self::Dots),
+                "ROUNDED" => Ok(Self::Rounded),
+                "CLASSY" => Ok(Self::Classy),
+                "CLASSY_ROUNDED" => Ok(Self::ClassyRounded),
+                "SQUARE" => Ok(Self::Square),
+                "EXTRA_ROUNDED" => Ok(Self::ExtraRounded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsQrCodeOptionsManagingEntityDotsTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///QR code shape
@@ -9379,7 +16572,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsQrCodeOptionsManagingEntityShape {
-        Known(Known),
+        Known(SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SyndicationSettingsQrCodeOptionsManagingEntityShape {
@@ -9390,10 +16583,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown>
     for SyndicationSettingsQrCodeOptionsManagingEntityShape {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown {
+        #[serde(rename = "SQUARE")]
+        Square,
+        #[serde(rename = "CIRCLE")]
+        Circle,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Square => f.write_str("SQUARE"),
+                Self::Circle => f.write_str("CIRCLE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SQUARE" => Ok(Self::Square),
+                "CIRCLE" => Ok(Self::Circle),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsQrCodeOptionsManagingEntityShapeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SyndicationSettingsWithThemeColorsManagingEntity`
@@ -9584,7 +16839,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityAccountNameSize {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9596,10 +16851,81 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityAccountNameSize {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityAccountNameSize {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown {
+        #[serde(rename = "SM")]
+        Sm,
+        #[serde(rename = "MD")]
+        Md,
+        #[serde(rename = "LG")]
+        Lg,
+        #[serde(rename = "XL")]
+        Xl,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sm => f.write_str("SM"),
+                Self::Md => f.write_str("MD"),
+                Self::Lg => f.write_str("LG"),
+                Self::Xl => f.write_str("XL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SM" => Ok(Self::Sm),
+                "MD" => Ok(Self::Md),
+                "LG" => Ok(Self::Lg),
+                "XL" => Ok(Self::Xl),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityAccountNameSizeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Desktop gradient type
@@ -9612,7 +16938,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientType {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9624,10 +16950,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientType {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown {
+        #[serde(rename = "LINEAR")]
+        Linear,
+        #[serde(rename = "RADIAL")]
+        Radial,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Linear => f.write_str("LINEAR"),
+                Self::Radial => f.write_str("RADIAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LINEAR" => Ok(Self::Linear),
+                "RADIAL" => Ok(Self::Radial),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityDesktopGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Desktop background pattern type
@@ -9640,7 +17029,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityDesktopPattern {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9652,10 +17041,85 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityDesktopPattern {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityDesktopPattern {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown {
+        #[serde(rename = "GRID")]
+        Grid,
+        #[serde(rename = "DOT_MATRIX")]
+        DotMatrix,
+        #[serde(rename = "DIAGONAL_LINES")]
+        DiagonalLines,
+        #[serde(rename = "GRADIENT_MESH")]
+        GradientMesh,
+        #[serde(rename = "CHECKERBOARD")]
+        Checkerboard,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Grid => f.write_str("GRID"),
+                Self::DotMatrix => f.write_str("DOT_MATRIX"),
+                Self::DiagonalLines => f.write_str("DIAGONAL_LINES"),
+                Self::GradientMesh => f.write_str("GRADIENT_MESH"),
+                Self::Checkerboard => f.write_str("CHECKERBOARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GRID" => Ok(Self::Grid),
+                "DOT_MATRIX" => Ok(Self::DotMatrix),
+                "DIAGONAL_LINES" => Ok(Self::DiagonalLines),
+                "GRADIENT_MESH" => Ok(Self::GradientMesh),
+                "CHECKERBOARD" => Ok(Self::Checkerboard),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityDesktopPatternKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for account name display
@@ -9668,7 +17132,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityFontId {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SyndicationSettingsWithThemeColorsManagingEntityFontId {
@@ -9679,10 +17143,145 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityFontId {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityFontId {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether to treat all links as flat web links or try to embed more advanced data.
@@ -9695,7 +17294,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityItemDisplay {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9707,10 +17306,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityItemDisplay {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityItemDisplay {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown {
+        #[serde(rename = "FROM_LAYOUT")]
+        FromLayout,
+        #[serde(rename = "BANNER")]
+        Banner,
+        #[serde(rename = "BANNER_INTELLIGENT")]
+        BannerIntelligent,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FromLayout => f.write_str("FROM_LAYOUT"),
+                Self::Banner => f.write_str("BANNER"),
+                Self::BannerIntelligent => f.write_str("BANNER_INTELLIGENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FROM_LAYOUT" => Ok(Self::FromLayout),
+                "BANNER" => Ok(Self::Banner),
+                "BANNER_INTELLIGENT" => Ok(Self::BannerIntelligent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityItemDisplayKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Which way to itemDisplay the list when WinkLinks first loads
@@ -9723,7 +17389,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplay {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9735,10 +17401,81 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplay {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplay {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown {
+        #[serde(rename = "LIST")]
+        List,
+        #[serde(rename = "GRID_ROWS")]
+        GridRows,
+        #[serde(rename = "GRID_COLUMNS")]
+        GridColumns,
+        #[serde(rename = "GRID_SINGLE_COLUMN")]
+        GridSingleColumn,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::List => f.write_str("LIST"),
+                Self::GridRows => f.write_str("GRID_ROWS"),
+                Self::GridColumns => f.write_str("GRID_COLUMNS"),
+                Self::GridSingleColumn => f.write_str("GRID_SINGLE_COLUMN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIST" => Ok(Self::List),
+                "GRID_ROWS" => Ok(Self::GridRows),
+                "GRID_COLUMNS" => Ok(Self::GridColumns),
+                "GRID_SINGLE_COLUMN" => Ok(Self::GridSingleColumn),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityLayoutDisplayKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Mobile gradient type
@@ -9751,7 +17488,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityMobileGradientType {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9763,10 +17500,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityMobileGradientType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityMobileGradientType {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown {
+        #[serde(rename = "LINEAR")]
+        Linear,
+        #[serde(rename = "RADIAL")]
+        Radial,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Linear => f.write_str("LINEAR"),
+                Self::Radial => f.write_str("RADIAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LINEAR" => Ok(Self::Linear),
+                "RADIAL" => Ok(Self::Radial),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityMobileGradientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Mobile background pattern type
@@ -9779,7 +17579,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityMobilePattern {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9791,10 +17591,85 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityMobilePattern {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityMobilePattern {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown {
+        #[serde(rename = "GRID")]
+        Grid,
+        #[serde(rename = "DOT_MATRIX")]
+        DotMatrix,
+        #[serde(rename = "DIAGONAL_LINES")]
+        DiagonalLines,
+        #[serde(rename = "GRADIENT_MESH")]
+        GradientMesh,
+        #[serde(rename = "CHECKERBOARD")]
+        Checkerboard,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Grid => f.write_str("GRID"),
+                Self::DotMatrix => f.write_str("DOT_MATRIX"),
+                Self::DiagonalLines => f.write_str("DIAGONAL_LINES"),
+                Self::GradientMesh => f.write_str("GRADIENT_MESH"),
+                Self::Checkerboard => f.write_str("CHECKERBOARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GRID" => Ok(Self::Grid),
+                "DOT_MATRIX" => Ok(Self::DotMatrix),
+                "DIAGONAL_LINES" => Ok(Self::DiagonalLines),
+                "GRADIENT_MESH" => Ok(Self::GradientMesh),
+                "CHECKERBOARD" => Ok(Self::Checkerboard),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityMobilePatternKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Where to show the online presence icons
@@ -9807,7 +17682,9 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePosition {
-        Known(Known),
+        Known(
+            SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9819,10 +17696,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePosition {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePosition {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown {
+        #[serde(rename = "TOP")]
+        Top,
+        #[serde(rename = "BOTTOM")]
+        Bottom,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Top => f.write_str("TOP"),
+                Self::Bottom => f.write_str("BOTTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TOP" => Ok(Self::Top),
+                "BOTTOM" => Ok(Self::Bottom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityOnlinePresencePositionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Controls how to itemDisplay profile picture
@@ -9835,7 +17775,9 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometry {
-        Known(Known),
+        Known(
+            SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9847,10 +17789,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometry {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometry {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown {
+        #[serde(rename = "CIRCLE")]
+        Circle,
+        #[serde(rename = "RECTANGLE")]
+        Rectangle,
+        #[serde(rename = "HERO")]
+        Hero,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Circle => f.write_str("CIRCLE"),
+                Self::Rectangle => f.write_str("RECTANGLE"),
+                Self::Hero => f.write_str("HERO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CIRCLE" => Ok(Self::Circle),
+                "RECTANGLE" => Ok(Self::Rectangle),
+                "HERO" => Ok(Self::Hero),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureGeometryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Profile picture size for circle and rectangle geometries
@@ -9863,7 +17872,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSize {
-        Known(Known),
+        Known(SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9875,10 +17884,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSize {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown,
+    > for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSize {
+        fn from(
+            value: SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown {
+        #[serde(rename = "SM")]
+        Sm,
+        #[serde(rename = "MD")]
+        Md,
+        #[serde(rename = "LG")]
+        Lg,
+    }
+    impl ::std::fmt::Display
+    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sm => f.write_str("SM"),
+                Self::Md => f.write_str("MD"),
+                Self::Lg => f.write_str("LG"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SM" => Ok(Self::Sm),
+                "MD" => Ok(Self::Md),
+                "LG" => Ok(Self::Lg),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SyndicationSettingsWithThemeColorsManagingEntityProfilePictureSizeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TimezoneFriendlyTargetManagingEntity`
@@ -9989,7 +18065,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelManagingEntityConsentCategory {
-        Known(Known),
+        Known(TrackingPixelManagingEntityConsentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelManagingEntityConsentCategory {
@@ -10000,9 +18076,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelManagingEntityConsentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelManagingEntityConsentCategoryKnown>
+    for TrackingPixelManagingEntityConsentCategory {
+        fn from(value: TrackingPixelManagingEntityConsentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelManagingEntityConsentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelManagingEntityConsentCategoryKnown {
+        #[serde(rename = "STRICTLY_NECESSARY")]
+        StrictlyNecessary,
+        #[serde(rename = "FUNCTIONAL")]
+        Functional,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+    }
+    impl ::std::fmt::Display for TrackingPixelManagingEntityConsentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrictlyNecessary => f.write_str("STRICTLY_NECESSARY"),
+                Self::Functional => f.write_str("FUNCTIONAL"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Marketing => f.write_str("MARKETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelManagingEntityConsentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRICTLY_NECESSARY" => Ok(Self::StrictlyNecessary),
+                "FUNCTIONAL" => Ok(Self::Functional),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "MARKETING" => Ok(Self::Marketing),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelManagingEntityConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelManagingEntityConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelManagingEntityPageTypesItem`
@@ -10015,7 +18158,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelManagingEntityPageTypesItem {
-        Known(Known),
+        Known(TrackingPixelManagingEntityPageTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelManagingEntityPageTypesItem {
@@ -10026,9 +18169,83 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelManagingEntityPageTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelManagingEntityPageTypesKnown>
+    for TrackingPixelManagingEntityPageTypesItem {
+        fn from(value: TrackingPixelManagingEntityPageTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelManagingEntityPageTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelManagingEntityPageTypesKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "LANDING_PAGE")]
+        LandingPage,
+        #[serde(rename = "SEARCH_RESULTS")]
+        SearchResults,
+        #[serde(rename = "ROOM_SELECTION")]
+        RoomSelection,
+        #[serde(rename = "CHECKOUT")]
+        Checkout,
+        #[serde(rename = "CONFIRMATION")]
+        Confirmation,
+    }
+    impl ::std::fmt::Display for TrackingPixelManagingEntityPageTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::LandingPage => f.write_str("LANDING_PAGE"),
+                Self::SearchResults => f.write_str("SEARCH_RESULTS"),
+                Self::RoomSelection => f.write_str("ROOM_SELECTION"),
+                Self::Checkout => f.write_str("CHECKOUT"),
+                Self::Confirmation => f.write_str("CONFIRMATION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelManagingEntityPageTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "LANDING_PAGE" => Ok(Self::LandingPage),
+                "SEARCH_RESULTS" => Ok(Self::SearchResults),
+                "ROOM_SELECTION" => Ok(Self::RoomSelection),
+                "CHECKOUT" => Ok(Self::Checkout),
+                "CONFIRMATION" => Ok(Self::Confirmation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelManagingEntityPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelManagingEntityPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Tracking pixel provider
@@ -10041,7 +18258,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelManagingEntityProvider {
-        Known(Known),
+        Known(TrackingPixelManagingEntityProviderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelManagingEntityProvider {
@@ -10052,9 +18269,99 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelManagingEntityProvider {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelManagingEntityProviderKnown>
+    for TrackingPixelManagingEntityProvider {
+        fn from(value: TrackingPixelManagingEntityProviderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelManagingEntityProviderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelManagingEntityProviderKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "GOOGLE_ADS")]
+        GoogleAds,
+        #[serde(rename = "GOOGLE_ANALYTICS")]
+        GoogleAnalytics,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "SOJOURN")]
+        Sojourn,
+        #[serde(rename = "CUSTOM")]
+        Custom,
+    }
+    impl ::std::fmt::Display for TrackingPixelManagingEntityProviderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::GoogleAds => f.write_str("GOOGLE_ADS"),
+                Self::GoogleAnalytics => f.write_str("GOOGLE_ANALYTICS"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Sojourn => f.write_str("SOJOURN"),
+                Self::Custom => f.write_str("CUSTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelManagingEntityProviderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "GOOGLE_ADS" => Ok(Self::GoogleAds),
+                "GOOGLE_ANALYTICS" => Ok(Self::GoogleAnalytics),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "TWITTER" => Ok(Self::Twitter),
+                "SOJOURN" => Ok(Self::Sojourn),
+                "CUSTOM" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelManagingEntityProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelManagingEntityProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of tracking pixel delivery mechanism
@@ -10067,7 +18374,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelManagingEntityType {
-        Known(Known),
+        Known(TrackingPixelManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelManagingEntityType {
@@ -10078,9 +18385,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelManagingEntityTypeKnown>
+    for TrackingPixelManagingEntityType {
+        fn from(value: TrackingPixelManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelManagingEntityTypeKnown {
+        #[serde(rename = "JAVASCRIPT")]
+        Javascript,
+        #[serde(rename = "IMAGE")]
+        Image,
+    }
+    impl ::std::fmt::Display for TrackingPixelManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Javascript => f.write_str("JAVASCRIPT"),
+                Self::Image => f.write_str("IMAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "JAVASCRIPT" => Ok(Self::Javascript),
+                "IMAGE" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelParameterManagingEntity`
@@ -10133,7 +18498,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelTriggerManagingEntityEventType {
-        Known(Known),
+        Known(TrackingPixelTriggerManagingEntityEventTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelTriggerManagingEntityEventType {
@@ -10144,9 +18509,96 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelTriggerManagingEntityEventType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelTriggerManagingEntityEventTypeKnown>
+    for TrackingPixelTriggerManagingEntityEventType {
+        fn from(value: TrackingPixelTriggerManagingEntityEventTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTriggerManagingEntityEventTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTriggerManagingEntityEventTypeKnown {
+        #[serde(rename = "PAGE_VIEW")]
+        PageView,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "VIEW_CONTENT")]
+        ViewContent,
+        #[serde(rename = "ADD_TO_CART")]
+        AddToCart,
+        #[serde(rename = "INITIATE_CHECKOUT")]
+        InitiateCheckout,
+        #[serde(rename = "ADD_PAYMENT_INFO")]
+        AddPaymentInfo,
+        #[serde(rename = "PURCHASE")]
+        Purchase,
+        #[serde(rename = "LEAD")]
+        Lead,
+        #[serde(rename = "SIGN_UP")]
+        SignUp,
+    }
+    impl ::std::fmt::Display for TrackingPixelTriggerManagingEntityEventTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageView => f.write_str("PAGE_VIEW"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::ViewContent => f.write_str("VIEW_CONTENT"),
+                Self::AddToCart => f.write_str("ADD_TO_CART"),
+                Self::InitiateCheckout => f.write_str("INITIATE_CHECKOUT"),
+                Self::AddPaymentInfo => f.write_str("ADD_PAYMENT_INFO"),
+                Self::Purchase => f.write_str("PURCHASE"),
+                Self::Lead => f.write_str("LEAD"),
+                Self::SignUp => f.write_str("SIGN_UP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelTriggerManagingEntityEventTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_VIEW" => Ok(Self::PageView),
+                "SEARCH" => Ok(Self::Search),
+                "VIEW_CONTENT" => Ok(Self::ViewContent),
+                "ADD_TO_CART" => Ok(Self::AddToCart),
+                "INITIATE_CHECKOUT" => Ok(Self::InitiateCheckout),
+                "ADD_PAYMENT_INFO" => Ok(Self::AddPaymentInfo),
+                "PURCHASE" => Ok(Self::Purchase),
+                "LEAD" => Ok(Self::Lead),
+                "SIGN_UP" => Ok(Self::SignUp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelTriggerManagingEntityEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelTriggerManagingEntityEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Recognition for the ancillary blocking.
@@ -10197,7 +18649,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionManagingEntityCategory {
-        Known(Known),
+        Known(TravelInventoryRecognitionManagingEntityCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionManagingEntityCategory {
@@ -10208,10 +18660,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TravelInventoryRecognitionManagingEntityCategoryKnown>
     for TravelInventoryRecognitionManagingEntityCategory {
-        fn from(value: Known) -> Self {
+        fn from(value: TravelInventoryRecognitionManagingEntityCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionManagingEntityCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionManagingEntityCategoryKnown {
+        #[serde(rename = "THIRD_PARTY_REVIEW")]
+        ThirdPartyReview,
+        #[serde(rename = "PUBLICATION")]
+        Publication,
+        #[serde(rename = "AWARD")]
+        Award,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionManagingEntityCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ThirdPartyReview => f.write_str("THIRD_PARTY_REVIEW"),
+                Self::Publication => f.write_str("PUBLICATION"),
+                Self::Award => f.write_str("AWARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionManagingEntityCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THIRD_PARTY_REVIEW" => Ok(Self::ThirdPartyReview),
+                "PUBLICATION" => Ok(Self::Publication),
+                "AWARD" => Ok(Self::Award),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TravelInventoryRecognitionManagingEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionManagingEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of rating system the recognition operated on. This allows us to display the score properly.
@@ -10224,7 +18738,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionManagingEntityType {
-        Known(Known),
+        Known(TravelInventoryRecognitionManagingEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionManagingEntityType {
@@ -10235,9 +18749,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionManagingEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionManagingEntityTypeKnown>
+    for TravelInventoryRecognitionManagingEntityType {
+        fn from(value: TravelInventoryRecognitionManagingEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionManagingEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionManagingEntityTypeKnown {
+        #[serde(rename = "STAR_RATING")]
+        StarRating,
+        #[serde(rename = "NUMERIC_RATING")]
+        NumericRating,
+        #[serde(rename = "PERCENT_RATING")]
+        PercentRating,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionManagingEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StarRating => f.write_str("STAR_RATING"),
+                Self::NumericRating => f.write_str("NUMERIC_RATING"),
+                Self::PercentRating => f.write_str("PERCENT_RATING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionManagingEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STAR_RATING" => Ok(Self::StarRating),
+                "NUMERIC_RATING" => Ok(Self::NumericRating),
+                "PERCENT_RATING" => Ok(Self::PercentRating),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TravelInventoryRecognitionManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionManagingEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`UpdateManagedSocialPostStatusRequestManagingEntity`
@@ -10438,7 +19015,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum UpdateManagedSocialPostStatusResponseManagingEntityStatus {
-        Known(Known),
+        Known(UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -10450,10 +19027,93 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for UpdateManagedSocialPostStatusResponseManagingEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown,
+    > for UpdateManagedSocialPostStatusResponseManagingEntityStatus {
+        fn from(
+            value: UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown {
+        #[serde(rename = "DRAFT")]
+        Draft,
+        #[serde(rename = "PENDING_APPROVAL")]
+        PendingApproval,
+        #[serde(rename = "APPROVED")]
+        Approved,
+        #[serde(rename = "REJECTED")]
+        Rejected,
+        #[serde(rename = "PAUSED")]
+        Paused,
+        #[serde(rename = "PUBLISHED")]
+        Published,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display
+    for UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Draft => f.write_str("DRAFT"),
+                Self::PendingApproval => f.write_str("PENDING_APPROVAL"),
+                Self::Approved => f.write_str("APPROVED"),
+                Self::Rejected => f.write_str("REJECTED"),
+                Self::Paused => f.write_str("PAUSED"),
+                Self::Published => f.write_str("PUBLISHED"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DRAFT" => Ok(Self::Draft),
+                "PENDING_APPROVAL" => Ok(Self::PendingApproval),
+                "APPROVED" => Ok(Self::Approved),
+                "REJECTED" => Ok(Self::Rejected),
+                "PAUSED" => Ok(Self::Paused),
+                "PUBLISHED" => Ok(Self::Published),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateManagedSocialPostStatusResponseManagingEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`UpsertCustomizationRequestManagingEntity`

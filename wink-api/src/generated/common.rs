@@ -72,7 +72,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum AbstractOpenGraphRedirectUrlNonAuthenticatedEntityType {
-        Known(Known),
+        Known(AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for AbstractOpenGraphRedirectUrlNonAuthenticatedEntityType {
@@ -83,10 +83,85 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for AbstractOpenGraphRedirectUrlNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown,
+    > for AbstractOpenGraphRedirectUrlNonAuthenticatedEntityType {
+        fn from(
+            value: AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "SELLABLE_INVENTORY_SLUG")]
+        SellableInventorySlug,
+        #[serde(rename = "SELLABLE_SUPPLIER_SLUG")]
+        SellableSupplierSlug,
+        #[serde(rename = "AFFILIATE_ACCOUNT_SLUG")]
+        AffiliateAccountSlug,
+        #[serde(rename = "SYNDICATED_ITEM_SLUG")]
+        SyndicatedItemSlug,
+        #[serde(rename = "URL")]
+        Url,
+    }
+    impl ::std::fmt::Display
+    for AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SellableInventorySlug => f.write_str("SELLABLE_INVENTORY_SLUG"),
+                Self::SellableSupplierSlug => f.write_str("SELLABLE_SUPPLIER_SLUG"),
+                Self::AffiliateAccountSlug => f.write_str("AFFILIATE_ACCOUNT_SLUG"),
+                Self::SyndicatedItemSlug => f.write_str("SYNDICATED_ITEM_SLUG"),
+                Self::Url => f.write_str("URL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SELLABLE_INVENTORY_SLUG" => Ok(Self::SellableInventorySlug),
+                "SELLABLE_SUPPLIER_SLUG" => Ok(Self::SellableSupplierSlug),
+                "AFFILIATE_ACCOUNT_SLUG" => Ok(Self::AffiliateAccountSlug),
+                "SYNDICATED_ITEM_SLUG" => Ok(Self::SyndicatedItemSlug),
+                "URL" => Ok(Self::Url),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AbstractOpenGraphRedirectUrlNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ActivityLightweightNonAuthenticatedEntity`
@@ -215,7 +290,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ActivityLightweightNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ActivityLightweightNonAuthenticatedEntityLifestyleType {
@@ -226,10 +301,157 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for ActivityLightweightNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+    > for ActivityLightweightNonAuthenticatedEntityLifestyleType {
+        fn from(
+            value: ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ActivityLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -242,7 +464,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ActivityLightweightNonAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(ActivityLightweightNonAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ActivityLightweightNonAuthenticatedEntityPricePoint {
@@ -253,10 +475,104 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<ActivityLightweightNonAuthenticatedEntityPricePointKnown>
     for ActivityLightweightNonAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: ActivityLightweightNonAuthenticatedEntityPricePointKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ActivityLightweightNonAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ActivityLightweightNonAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display
+    for ActivityLightweightNonAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for ActivityLightweightNonAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ActivityLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ActivityLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ActivityLocalizedInventoryNonAuthenticatedEntity`
@@ -401,7 +717,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ActivityStreamAuthenticatedEntityAcl {
-        Known(Known),
+        Known(ActivityStreamAuthenticatedEntityAclKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ActivityStreamAuthenticatedEntityAcl {
@@ -412,9 +728,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ActivityStreamAuthenticatedEntityAcl {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ActivityStreamAuthenticatedEntityAclKnown>
+    for ActivityStreamAuthenticatedEntityAcl {
+        fn from(value: ActivityStreamAuthenticatedEntityAclKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ActivityStreamAuthenticatedEntityAclKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ActivityStreamAuthenticatedEntityAclKnown {
+        #[serde(rename = "EVERYONE")]
+        Everyone,
+        #[serde(rename = "AUTHENTICATED")]
+        Authenticated,
+        #[serde(rename = "OWNER")]
+        Owner,
+        #[serde(rename = "ADMIN")]
+        Admin,
+    }
+    impl ::std::fmt::Display for ActivityStreamAuthenticatedEntityAclKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Everyone => f.write_str("EVERYONE"),
+                Self::Authenticated => f.write_str("AUTHENTICATED"),
+                Self::Owner => f.write_str("OWNER"),
+                Self::Admin => f.write_str("ADMIN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ActivityStreamAuthenticatedEntityAclKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "EVERYONE" => Ok(Self::Everyone),
+                "AUTHENTICATED" => Ok(Self::Authenticated),
+                "OWNER" => Ok(Self::Owner),
+                "ADMIN" => Ok(Self::Admin),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ActivityStreamAuthenticatedEntityAclKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ActivityStreamAuthenticatedEntityAclKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ActivityStreamUserAuthenticatedEntity`
@@ -568,7 +950,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum AddOnLightweightNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for AddOnLightweightNonAuthenticatedEntityLifestyleType {
@@ -579,10 +961,156 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown>
     for AddOnLightweightNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddOnLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -595,7 +1123,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum AddOnLightweightNonAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(AddOnLightweightNonAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for AddOnLightweightNonAuthenticatedEntityPricePoint {
@@ -606,10 +1134,100 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<AddOnLightweightNonAuthenticatedEntityPricePointKnown>
     for AddOnLightweightNonAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(value: AddOnLightweightNonAuthenticatedEntityPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`AddOnLightweightNonAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AddOnLightweightNonAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for AddOnLightweightNonAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AddOnLightweightNonAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AddOnLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AddOnLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`AddOnLocalizedInventoryNonAuthenticatedEntity`
@@ -1445,7 +2063,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum AttractionLightweightNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -1457,10 +2075,157 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for AttractionLightweightNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+    > for AttractionLightweightNonAuthenticatedEntityLifestyleType {
+        fn from(
+            value: AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AttractionLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -1473,7 +2238,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum AttractionLightweightNonAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(AttractionLightweightNonAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for AttractionLightweightNonAuthenticatedEntityPricePoint {
@@ -1484,10 +2249,104 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<AttractionLightweightNonAuthenticatedEntityPricePointKnown>
     for AttractionLightweightNonAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: AttractionLightweightNonAuthenticatedEntityPricePointKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`AttractionLightweightNonAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum AttractionLightweightNonAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display
+    for AttractionLightweightNonAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for AttractionLightweightNonAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for AttractionLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for AttractionLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`AttractionLocalizedInventoryNonAuthenticatedEntity`
@@ -1641,7 +2500,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BedroomNonAuthenticatedEntityType {
-        Known(Known),
+        Known(BedroomNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BedroomNonAuthenticatedEntityType {
@@ -1652,9 +2511,115 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BedroomNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BedroomNonAuthenticatedEntityTypeKnown>
+    for BedroomNonAuthenticatedEntityType {
+        fn from(value: BedroomNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BedroomNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BedroomNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "MASTER")]
+        Master,
+        #[serde(rename = "QUEEN")]
+        Queen,
+        #[serde(rename = "JUNIOR")]
+        Junior,
+        #[serde(rename = "DORMITORY")]
+        Dormitory,
+        #[serde(rename = "BEDROOM_1")]
+        Bedroom1,
+        #[serde(rename = "BEDROOM_2")]
+        Bedroom2,
+        #[serde(rename = "BEDROOM_3")]
+        Bedroom3,
+        #[serde(rename = "BEDROOM_4")]
+        Bedroom4,
+        #[serde(rename = "BEDROOM_5")]
+        Bedroom5,
+        #[serde(rename = "BEDROOM_6")]
+        Bedroom6,
+        #[serde(rename = "BEDROOM_7")]
+        Bedroom7,
+        #[serde(rename = "BEDROOM_8")]
+        Bedroom8,
+        #[serde(rename = "BEDROOM_9")]
+        Bedroom9,
+        #[serde(rename = "BEDROOM_10")]
+        Bedroom10,
+    }
+    impl ::std::fmt::Display for BedroomNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Master => f.write_str("MASTER"),
+                Self::Queen => f.write_str("QUEEN"),
+                Self::Junior => f.write_str("JUNIOR"),
+                Self::Dormitory => f.write_str("DORMITORY"),
+                Self::Bedroom1 => f.write_str("BEDROOM_1"),
+                Self::Bedroom2 => f.write_str("BEDROOM_2"),
+                Self::Bedroom3 => f.write_str("BEDROOM_3"),
+                Self::Bedroom4 => f.write_str("BEDROOM_4"),
+                Self::Bedroom5 => f.write_str("BEDROOM_5"),
+                Self::Bedroom6 => f.write_str("BEDROOM_6"),
+                Self::Bedroom7 => f.write_str("BEDROOM_7"),
+                Self::Bedroom8 => f.write_str("BEDROOM_8"),
+                Self::Bedroom9 => f.write_str("BEDROOM_9"),
+                Self::Bedroom10 => f.write_str("BEDROOM_10"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BedroomNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MASTER" => Ok(Self::Master),
+                "QUEEN" => Ok(Self::Queen),
+                "JUNIOR" => Ok(Self::Junior),
+                "DORMITORY" => Ok(Self::Dormitory),
+                "BEDROOM_1" => Ok(Self::Bedroom1),
+                "BEDROOM_2" => Ok(Self::Bedroom2),
+                "BEDROOM_3" => Ok(Self::Bedroom3),
+                "BEDROOM_4" => Ok(Self::Bedroom4),
+                "BEDROOM_5" => Ok(Self::Bedroom5),
+                "BEDROOM_6" => Ok(Self::Bedroom6),
+                "BEDROOM_7" => Ok(Self::Bedroom7),
+                "BEDROOM_8" => Ok(Self::Bedroom8),
+                "BEDROOM_9" => Ok(Self::Bedroom9),
+                "BEDROOM_10" => Ok(Self::Bedroom10),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BedroomNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BedroomNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /**Chart properties allow you to choose how to visualize available data points. Choose how you want to:
@@ -1963,7 +2928,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingChartDetailsAuthenticatedEntityFilterOnChannelSubType {
-        Known(Known),
+        Known(BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -1975,10 +2940,149 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for BookingChartDetailsAuthenticatedEntityFilterOnChannelSubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown,
+    > for BookingChartDetailsAuthenticatedEntityFilterOnChannelSubType {
+        fn from(
+            value: BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display
+    for BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingChartDetailsAuthenticatedEntityFilterOnChannelSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The time series to visualize
@@ -1991,7 +3095,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingChartDetailsAuthenticatedEntitySeries {
-        Known(Known),
+        Known(BookingChartDetailsAuthenticatedEntitySeriesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingChartDetailsAuthenticatedEntitySeries {
@@ -2002,9 +3106,76 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingChartDetailsAuthenticatedEntitySeries {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingChartDetailsAuthenticatedEntitySeriesKnown>
+    for BookingChartDetailsAuthenticatedEntitySeries {
+        fn from(value: BookingChartDetailsAuthenticatedEntitySeriesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingChartDetailsAuthenticatedEntitySeriesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingChartDetailsAuthenticatedEntitySeriesKnown {
+        #[serde(rename = "HOUR")]
+        Hour,
+        #[serde(rename = "DAY")]
+        Day,
+        #[serde(rename = "MONTH")]
+        Month,
+        #[serde(rename = "YEAR")]
+        Year,
+    }
+    impl ::std::fmt::Display for BookingChartDetailsAuthenticatedEntitySeriesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hour => f.write_str("HOUR"),
+                Self::Day => f.write_str("DAY"),
+                Self::Month => f.write_str("MONTH"),
+                Self::Year => f.write_str("YEAR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingChartDetailsAuthenticatedEntitySeriesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOUR" => Ok(Self::Hour),
+                "DAY" => Ok(Self::Day),
+                "MONTH" => Ok(Self::Month),
+                "YEAR" => Ok(Self::Year),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for BookingChartDetailsAuthenticatedEntitySeriesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingChartDetailsAuthenticatedEntitySeriesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingLeaderboardEntryAuthenticatedEntity`
@@ -2226,7 +3397,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -2238,10 +3411,130 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown,
+    >
     for CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        #[serde(rename = "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilEighteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilFourteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UntilEighteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::UntilFourteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilEighteenHundredHoursOnDayOfArrival)
+                }
+                "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilFourteenHundredHoursOnDayOfArrival)
+                }
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///In case the 'Refundable cancellation charge' is set, a different no show charge can be applied.
@@ -2254,7 +3547,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonAuthenticatedEntityNoShowCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -2266,10 +3559,77 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightNonAuthenticatedEntityNoShowCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown,
+    > for CancellationPolicyLightweightNonAuthenticatedEntityNoShowCharge {
+        fn from(
+            value: CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown {
+        #[serde(rename = "SAME_AS_CANCELLATION_FEE")]
+        SameAsCancellationFee,
+        #[serde(rename = "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")]
+        OneHundredPercentOfTotalCharge,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SameAsCancellationFee => f.write_str("SAME_AS_CANCELLATION_FEE"),
+                Self::OneHundredPercentOfTotalCharge => {
+                    f.write_str("ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SAME_AS_CANCELLATION_FEE" => Ok(Self::SameAsCancellationFee),
+                "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE" => {
+                    Ok(Self::OneHundredPercentOfTotalCharge)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonAuthenticatedEntityNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If the guest does not honor the non-refundable deadline rule, this charge dictates what she owes after the deadline passes.
@@ -2282,7 +3642,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -2294,10 +3656,90 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown,
+    >
     for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///When the cancellation policy is non-refundable, this flag can be set and indicates there is more rules involved to calculate what the guest will owe in case of a cancellation.
@@ -2310,7 +3752,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -2322,10 +3766,86 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown,
+    >
     for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The non-refundable charge might can have a deadline. If that deadline passes, the guest might be charged more.
@@ -2338,7 +3858,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadline {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -2350,10 +3872,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadline {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown,
+    > for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadline {
+        fn from(
+            value: CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown {
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonAuthenticatedEntityNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If advanceCancellationFreeOfCharge rules is not honored, this property explains what the guest will be charged.
@@ -2366,7 +3991,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -2378,10 +4005,94 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown,
+    >
     for CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SIXTY_PERCENT")]
+        SixtyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "NINENTY_PERCENT")]
+        NinentyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SixtyPercent => f.write_str("SIXTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::NinentyPercent => f.write_str("NINENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SIXTY_PERCENT" => Ok(Self::SixtyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "NINENTY_PERCENT" => Ok(Self::NinentyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightNonAuthenticatedEntityRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ChangePasswordRequest`
@@ -3642,7 +5353,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntityCardLayout {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntityCardLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityCardLayout {
@@ -3653,10 +5364,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationClientNonAuthenticatedEntityCardLayoutKnown>
     for CustomizationClientNonAuthenticatedEntityCardLayout {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CustomizationClientNonAuthenticatedEntityCardLayoutKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntityCardLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        #[serde(rename = "HORIZONTAL")]
+        Horizontal,
+        #[serde(rename = "VERTICAL")]
+        Vertical,
+    }
+    impl ::std::fmt::Display
+    for CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Horizontal => f.write_str("HORIZONTAL"),
+                Self::Vertical => f.write_str("VERTICAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HORIZONTAL" => Ok(Self::Horizontal),
+                "VERTICAL" => Ok(Self::Vertical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for the booking engine. Null means use the system default.
@@ -3669,7 +5442,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntityFontId {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntityFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityFontId {
@@ -3680,10 +5453,140 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationClientNonAuthenticatedEntityFontIdKnown>
     for CustomizationClientNonAuthenticatedEntityFontId {
-        fn from(value: Known) -> Self {
+        fn from(value: CustomizationClientNonAuthenticatedEntityFontIdKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntityFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you want our web component cards laid out.
@@ -3696,7 +5599,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntityLayout {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntityLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityLayout {
@@ -3707,10 +5610,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationClientNonAuthenticatedEntityLayoutKnown>
     for CustomizationClientNonAuthenticatedEntityLayout {
-        fn from(value: Known) -> Self {
+        fn from(value: CustomizationClientNonAuthenticatedEntityLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntityLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        #[serde(rename = "INFORMATIONAL")]
+        Informational,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+    }
+    impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Informational => f.write_str("INFORMATIONAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INFORMATIONAL" => Ok(Self::Informational),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Sales channel sub-type.
@@ -3723,7 +5684,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntitySubType {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntitySubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntitySubType {
@@ -3734,10 +5695,144 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationClientNonAuthenticatedEntitySubTypeKnown>
     for CustomizationClientNonAuthenticatedEntitySubType {
-        fn from(value: Known) -> Self {
+        fn from(value: CustomizationClientNonAuthenticatedEntitySubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntitySubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Action to complete once a user clicks on the CTA button on inventory.
@@ -3750,7 +5845,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntityWcBookClickAction {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -3762,10 +5857,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CustomizationClientNonAuthenticatedEntityWcBookClickAction {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown,
+    > for CustomizationClientNonAuthenticatedEntityWcBookClickAction {
+        fn from(
+            value: CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        #[serde(rename = "FORWARD_TO_IBE")]
+        ForwardToIbe,
+        #[serde(rename = "IBE_MODAL")]
+        IbeModal,
+    }
+    impl ::std::fmt::Display
+    for CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ForwardToIbe => f.write_str("FORWARD_TO_IBE"),
+                Self::IbeModal => f.write_str("IBE_MODAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FORWARD_TO_IBE" => Ok(Self::ForwardToIbe),
+                "IBE_MODAL" => Ok(Self::IbeModal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CustomizationThemeColorsNonAuthenticatedEntity`
@@ -5258,7 +7416,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum GeoNameLightweightNonAuthenticatedEntityType {
-        Known(Known),
+        Known(GeoNameLightweightNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GeoNameLightweightNonAuthenticatedEntityType {
@@ -5269,9 +7427,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for GeoNameLightweightNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GeoNameLightweightNonAuthenticatedEntityTypeKnown>
+    for GeoNameLightweightNonAuthenticatedEntityType {
+        fn from(value: GeoNameLightweightNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GeoNameLightweightNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GeoNameLightweightNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for GeoNameLightweightNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeoNameLightweightNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GeoNameLightweightNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GeoNameLightweightNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GlobalScoreRequestNonAuthenticatedEntity`
@@ -5646,7 +7867,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5658,10 +7879,157 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for GuestRoomLightweightNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+    > for GuestRoomLightweightNonAuthenticatedEntityLifestyleType {
+        fn from(
+            value: GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -5674,7 +8042,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightNonAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(GuestRoomLightweightNonAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightNonAuthenticatedEntityPricePoint {
@@ -5685,10 +8053,104 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<GuestRoomLightweightNonAuthenticatedEntityPricePointKnown>
     for GuestRoomLightweightNonAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: GuestRoomLightweightNonAuthenticatedEntityPricePointKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightNonAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display
+    for GuestRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for GuestRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GuestRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Used to request or specify a gender assignment for a room. Note: Typically used by Hosteliers.
@@ -5701,7 +8163,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightNonAuthenticatedEntityRoomGender {
-        Known(Known),
+        Known(GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightNonAuthenticatedEntityRoomGender {
@@ -5712,10 +8174,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown>
     for GuestRoomLightweightNonAuthenticatedEntityRoomGender {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown {
+        Male,
+        Female,
+        MaleAndFemale,
+        Unknown,
+    }
+    impl ::std::fmt::Display
+    for GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("Male"),
+                Self::Female => f.write_str("Female"),
+                Self::MaleAndFemale => f.write_str("MaleAndFemale"),
+                Self::Unknown => f.write_str("Unknown"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Male" => Ok(Self::Male),
+                "Female" => Ok(Self::Female),
+                "MaleAndFemale" => Ok(Self::MaleAndFemale),
+                "Unknown" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightNonAuthenticatedEntityRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Wrapper to query for multiple property inventories
@@ -5905,7 +8433,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryGridItemNonAuthenticatedEntityType {
-        Known(Known),
+        Known(InventoryGridItemNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryGridItemNonAuthenticatedEntityType {
@@ -5916,9 +8444,96 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for InventoryGridItemNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<InventoryGridItemNonAuthenticatedEntityTypeKnown>
+    for InventoryGridItemNonAuthenticatedEntityType {
+        fn from(value: InventoryGridItemNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryGridItemNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryGridItemNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display for InventoryGridItemNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InventoryGridItemNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ADD_ON" => Ok(Self::AddOn),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "ACTIVITY" => Ok(Self::Activity),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryGridItemNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryGridItemNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`InventoryMapLightweightNonAuthenticatedEntity`
@@ -5992,7 +8607,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapLightweightNonAuthenticatedEntityDisplayType {
-        Known(Known),
+        Known(InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -6004,10 +8619,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for InventoryMapLightweightNonAuthenticatedEntityDisplayType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown,
+    > for InventoryMapLightweightNonAuthenticatedEntityDisplayType {
+        fn from(
+            value: InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        #[serde(rename = "NATIVE")]
+        Native,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display
+    for InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Native => f.write_str("NATIVE"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NATIVE" => Ok(Self::Native),
+                "HOTEL" => Ok(Self::Hotel),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Map marker color
@@ -6020,7 +8702,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapLightweightNonAuthenticatedEntityMapMarkerColor {
-        Known(Known),
+        Known(InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -6032,10 +8714,69 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for InventoryMapLightweightNonAuthenticatedEntityMapMarkerColor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown,
+    > for InventoryMapLightweightNonAuthenticatedEntityMapMarkerColor {
+        fn from(
+            value: InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown {
+        #[serde(rename = "cc2138")]
+        Cc2138,
+    }
+    impl ::std::fmt::Display
+    for InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Cc2138 => f.write_str("cc2138"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "cc2138" => Ok(Self::Cc2138),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapLightweightNonAuthenticatedEntityMapMarkerColorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Map style
@@ -6048,7 +8789,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapLightweightNonAuthenticatedEntityMapStyle {
-        Known(Known),
+        Known(InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryMapLightweightNonAuthenticatedEntityMapStyle {
@@ -6059,10 +8800,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown>
     for InventoryMapLightweightNonAuthenticatedEntityMapStyle {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown {
+        #[serde(rename = "normal")]
+        Normal,
+        #[serde(rename = "clean")]
+        Clean,
+        #[serde(rename = "bluish")]
+        Bluish,
+    }
+    impl ::std::fmt::Display
+    for InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Normal => f.write_str("normal"),
+                Self::Clean => f.write_str("clean"),
+                Self::Bluish => f.write_str("bluish"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "normal" => Ok(Self::Normal),
+                "clean" => Ok(Self::Clean),
+                "bluish" => Ok(Self::Bluish),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapLightweightNonAuthenticatedEntityMapStyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of blocking
@@ -6075,7 +8882,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapLightweightNonAuthenticatedEntityType {
-        Known(Known),
+        Known(InventoryMapLightweightNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryMapLightweightNonAuthenticatedEntityType {
@@ -6086,10 +8893,72 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<InventoryMapLightweightNonAuthenticatedEntityTypeKnown>
     for InventoryMapLightweightNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+        fn from(value: InventoryMapLightweightNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapLightweightNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapLightweightNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "LIST")]
+        List,
+        #[serde(rename = "SEARCH")]
+        Search,
+    }
+    impl ::std::fmt::Display for InventoryMapLightweightNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Single => f.write_str("SINGLE"),
+                Self::List => f.write_str("LIST"),
+                Self::Search => f.write_str("SEARCH"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for InventoryMapLightweightNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SINGLE" => Ok(Self::Single),
+                "LIST" => Ok(Self::List),
+                "SEARCH" => Ok(Self::Search),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryMapLightweightNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapLightweightNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Inventory map marker
@@ -6138,7 +9007,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum InventoryMapMarkerNonAuthenticatedEntityInventoryType {
-        Known(Known),
+        Known(InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for InventoryMapMarkerNonAuthenticatedEntityInventoryType {
@@ -6149,10 +9018,96 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown>
     for InventoryMapMarkerNonAuthenticatedEntityInventoryType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown {
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+    }
+    impl ::std::fmt::Display
+    for InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Activity => f.write_str("ACTIVITY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ACTIVITY" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for InventoryMapMarkerNonAuthenticatedEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`IpLocationNonAuthenticatedEntity`
@@ -6313,138 +9268,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     impl KeyValuePairNonAuthenticatedEntity {
         pub fn builder() -> builder::KeyValuePairNonAuthenticatedEntity {
             Default::default()
-        }
-    }
-    ///`Known`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum Known {
-        #[serde(rename = "TRIP_PAY")]
-        TripPay,
-        #[serde(rename = "FACILITATOR")]
-        Facilitator,
-        #[serde(rename = "DIRECT")]
-        Direct,
-        #[serde(rename = "APPLICATION")]
-        Application,
-        #[serde(rename = "HOTEL")]
-        Hotel,
-        #[serde(rename = "TRAVELIKO")]
-        Traveliko,
-        #[serde(rename = "CORPORATE")]
-        Corporate,
-        #[serde(rename = "TRAVEL_AGENT")]
-        TravelAgent,
-        #[serde(rename = "INFLUENCER")]
-        Influencer,
-        #[serde(rename = "BLOGGER")]
-        Blogger,
-        #[serde(rename = "DESTINATION")]
-        Destination,
-        #[serde(rename = "CHANNEL_MANAGER")]
-        ChannelManager,
-        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
-        PropertyManagementSystem,
-        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
-        CentralReservationSystem,
-        #[serde(rename = "GOOGLE_HOTEL_API")]
-        GoogleHotelApi,
-        #[serde(rename = "MANAGEMENT_COMPANY")]
-        ManagementCompany,
-        #[serde(rename = "CHAIN")]
-        Chain,
-        #[serde(rename = "BRAND")]
-        Brand,
-        #[serde(rename = "EVENT_ORGANIZER")]
-        EventOrganizer,
-        #[serde(rename = "OTHER")]
-        Other,
-    }
-    impl ::std::fmt::Display for Known {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::TripPay => f.write_str("TRIP_PAY"),
-                Self::Facilitator => f.write_str("FACILITATOR"),
-                Self::Direct => f.write_str("DIRECT"),
-                Self::Application => f.write_str("APPLICATION"),
-                Self::Hotel => f.write_str("HOTEL"),
-                Self::Traveliko => f.write_str("TRAVELIKO"),
-                Self::Corporate => f.write_str("CORPORATE"),
-                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
-                Self::Influencer => f.write_str("INFLUENCER"),
-                Self::Blogger => f.write_str("BLOGGER"),
-                Self::Destination => f.write_str("DESTINATION"),
-                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
-                Self::PropertyManagementSystem => {
-                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
-                }
-                Self::CentralReservationSystem => {
-                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
-                }
-                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
-                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
-                Self::Chain => f.write_str("CHAIN"),
-                Self::Brand => f.write_str("BRAND"),
-                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
-                Self::Other => f.write_str("OTHER"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Known {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "TRIP_PAY" => Ok(Self::TripPay),
-                "FACILITATOR" => Ok(Self::Facilitator),
-                "DIRECT" => Ok(Self::Direct),
-                "APPLICATION" => Ok(Self::Application),
-                "HOTEL" => Ok(Self::Hotel),
-                "TRAVELIKO" => Ok(Self::Traveliko),
-                "CORPORATE" => Ok(Self::Corporate),
-                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
-                "INFLUENCER" => Ok(Self::Influencer),
-                "BLOGGER" => Ok(Self::Blogger),
-                "DESTINATION" => Ok(Self::Destination),
-                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
-                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
-                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
-                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
-                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
-                "CHAIN" => Ok(Self::Chain),
-                "BRAND" => Ok(Self::Brand),
-                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
-                "OTHER" => Ok(Self::Other),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///`LanguageNonAuthenticatedEntity`
@@ -7020,7 +9843,9 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingType {
-        Known(Known),
+        Known(
+            LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -7032,10 +9857,121 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown,
+    > for LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingType {
+        fn from(
+            value: LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display
+    for LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`LookupCachedNonAuthenticatedEntity`
@@ -7140,7 +10076,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum LookupCachedNonAuthenticatedEntityOwnerType {
-        Known(Known),
+        Known(LookupCachedNonAuthenticatedEntityOwnerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LookupCachedNonAuthenticatedEntityOwnerType {
@@ -7151,9 +10087,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for LookupCachedNonAuthenticatedEntityOwnerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LookupCachedNonAuthenticatedEntityOwnerTypeKnown>
+    for LookupCachedNonAuthenticatedEntityOwnerType {
+        fn from(value: LookupCachedNonAuthenticatedEntityOwnerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LookupCachedNonAuthenticatedEntityOwnerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LookupCachedNonAuthenticatedEntityOwnerTypeKnown {
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+    }
+    impl ::std::fmt::Display for LookupCachedNonAuthenticatedEntityOwnerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Hotel => f.write_str("HOTEL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LookupCachedNonAuthenticatedEntityOwnerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "HOTEL" => Ok(Self::Hotel),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for LookupCachedNonAuthenticatedEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LookupCachedNonAuthenticatedEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of lookup
@@ -7166,7 +10161,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum LookupCachedNonAuthenticatedEntityType {
-        Known(Known),
+        Known(LookupCachedNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LookupCachedNonAuthenticatedEntityType {
@@ -7177,9 +10172,99 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for LookupCachedNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LookupCachedNonAuthenticatedEntityTypeKnown>
+    for LookupCachedNonAuthenticatedEntityType {
+        fn from(value: LookupCachedNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LookupCachedNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LookupCachedNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "COUNTRY")]
+        Country,
+    }
+    impl ::std::fmt::Display for LookupCachedNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Spa => f.write_str("SPA"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Country => f.write_str("COUNTRY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LookupCachedNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "HOTEL" => Ok(Self::Hotel),
+                "SPA" => Ok(Self::Spa),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "ACTIVITY" => Ok(Self::Activity),
+                "PLACE" => Ok(Self::Place),
+                "COUNTRY" => Ok(Self::Country),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LookupCachedNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LookupCachedNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`LookupLightweightNonAuthenticatedEntity`
@@ -7270,7 +10355,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum LookupLightweightNonAuthenticatedEntityOwnerType {
-        Known(Known),
+        Known(LookupLightweightNonAuthenticatedEntityOwnerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LookupLightweightNonAuthenticatedEntityOwnerType {
@@ -7281,10 +10366,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<LookupLightweightNonAuthenticatedEntityOwnerTypeKnown>
     for LookupLightweightNonAuthenticatedEntityOwnerType {
-        fn from(value: Known) -> Self {
+        fn from(value: LookupLightweightNonAuthenticatedEntityOwnerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LookupLightweightNonAuthenticatedEntityOwnerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LookupLightweightNonAuthenticatedEntityOwnerTypeKnown {
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+    }
+    impl ::std::fmt::Display for LookupLightweightNonAuthenticatedEntityOwnerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Hotel => f.write_str("HOTEL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LookupLightweightNonAuthenticatedEntityOwnerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "HOTEL" => Ok(Self::Hotel),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for LookupLightweightNonAuthenticatedEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LookupLightweightNonAuthenticatedEntityOwnerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of lookup
@@ -7297,7 +10440,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum LookupLightweightNonAuthenticatedEntityType {
-        Known(Known),
+        Known(LookupLightweightNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LookupLightweightNonAuthenticatedEntityType {
@@ -7308,9 +10451,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for LookupLightweightNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LookupLightweightNonAuthenticatedEntityTypeKnown>
+    for LookupLightweightNonAuthenticatedEntityType {
+        fn from(value: LookupLightweightNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LookupLightweightNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LookupLightweightNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "COUNTRY")]
+        Country,
+    }
+    impl ::std::fmt::Display for LookupLightweightNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Spa => f.write_str("SPA"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Country => f.write_str("COUNTRY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LookupLightweightNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "HOTEL" => Ok(Self::Hotel),
+                "SPA" => Ok(Self::Spa),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "ACTIVITY" => Ok(Self::Activity),
+                "PLACE" => Ok(Self::Place),
+                "COUNTRY" => Ok(Self::Country),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for LookupLightweightNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LookupLightweightNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`MapRequestNonAuthenticatedEntity`
@@ -7625,7 +10859,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum MeetingRoomLightweightNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -7637,10 +10871,157 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for MeetingRoomLightweightNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+    > for MeetingRoomLightweightNonAuthenticatedEntityLifestyleType {
+        fn from(
+            value: MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for MeetingRoomLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -7653,7 +11034,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum MeetingRoomLightweightNonAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for MeetingRoomLightweightNonAuthenticatedEntityPricePoint {
@@ -7664,10 +11045,105 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for MeetingRoomLightweightNonAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown,
+    > for MeetingRoomLightweightNonAuthenticatedEntityPricePoint {
+        fn from(
+            value: MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display
+    for MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for MeetingRoomLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`MeetingRoomLocalizedInventoryNonAuthenticatedEntity`
@@ -7783,7 +11259,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum MetaDataNonAuthenticatedEntityType {
-        Known(Known),
+        Known(MetaDataNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for MetaDataNonAuthenticatedEntityType {
@@ -7794,9 +11270,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for MetaDataNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<MetaDataNonAuthenticatedEntityTypeKnown>
+    for MetaDataNonAuthenticatedEntityType {
+        fn from(value: MetaDataNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`MetaDataNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum MetaDataNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "PAGE_TITLE")]
+        PageTitle,
+        #[serde(rename = "METADATA")]
+        Metadata,
+    }
+    impl ::std::fmt::Display for MetaDataNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageTitle => f.write_str("PAGE_TITLE"),
+                Self::Metadata => f.write_str("METADATA"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for MetaDataNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_TITLE" => Ok(Self::PageTitle),
+                "METADATA" => Ok(Self::Metadata),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for MetaDataNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for MetaDataNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`NotificationAuthenticatedEntity`
@@ -7885,7 +11419,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum NotificationAuthenticatedEntityPriority {
-        Known(Known),
+        Known(NotificationAuthenticatedEntityPriorityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for NotificationAuthenticatedEntityPriority {
@@ -7896,9 +11430,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for NotificationAuthenticatedEntityPriority {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<NotificationAuthenticatedEntityPriorityKnown>
+    for NotificationAuthenticatedEntityPriority {
+        fn from(value: NotificationAuthenticatedEntityPriorityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`NotificationAuthenticatedEntityPriorityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum NotificationAuthenticatedEntityPriorityKnown {
+        #[serde(rename = "HIGH")]
+        High,
+        #[serde(rename = "MEDIUM")]
+        Medium,
+        #[serde(rename = "LOW")]
+        Low,
+    }
+    impl ::std::fmt::Display for NotificationAuthenticatedEntityPriorityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::High => f.write_str("HIGH"),
+                Self::Medium => f.write_str("MEDIUM"),
+                Self::Low => f.write_str("LOW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotificationAuthenticatedEntityPriorityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HIGH" => Ok(Self::High),
+                "MEDIUM" => Ok(Self::Medium),
+                "LOW" => Ok(Self::Low),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for NotificationAuthenticatedEntityPriorityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for NotificationAuthenticatedEntityPriorityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Recipient type
@@ -7911,7 +11507,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum NotificationAuthenticatedEntityRecipientType {
-        Known(Known),
+        Known(NotificationAuthenticatedEntityRecipientTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for NotificationAuthenticatedEntityRecipientType {
@@ -7922,9 +11518,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for NotificationAuthenticatedEntityRecipientType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<NotificationAuthenticatedEntityRecipientTypeKnown>
+    for NotificationAuthenticatedEntityRecipientType {
+        fn from(value: NotificationAuthenticatedEntityRecipientTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`NotificationAuthenticatedEntityRecipientTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum NotificationAuthenticatedEntityRecipientTypeKnown {
+        #[serde(rename = "USER")]
+        User,
+        #[serde(rename = "ACCOUNT")]
+        Account,
+    }
+    impl ::std::fmt::Display for NotificationAuthenticatedEntityRecipientTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::User => f.write_str("USER"),
+                Self::Account => f.write_str("ACCOUNT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotificationAuthenticatedEntityRecipientTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "USER" => Ok(Self::User),
+                "ACCOUNT" => Ok(Self::Account),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for NotificationAuthenticatedEntityRecipientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for NotificationAuthenticatedEntityRecipientTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Message type
@@ -7937,7 +11592,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum NotificationAuthenticatedEntityType {
-        Known(Known),
+        Known(NotificationAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for NotificationAuthenticatedEntityType {
@@ -7948,9 +11603,71 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for NotificationAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<NotificationAuthenticatedEntityTypeKnown>
+    for NotificationAuthenticatedEntityType {
+        fn from(value: NotificationAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`NotificationAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum NotificationAuthenticatedEntityTypeKnown {
+        #[serde(rename = "ALERT")]
+        Alert,
+        #[serde(rename = "MESSAGE")]
+        Message,
+        #[serde(rename = "FEATURE")]
+        Feature,
+    }
+    impl ::std::fmt::Display for NotificationAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Alert => f.write_str("ALERT"),
+                Self::Message => f.write_str("MESSAGE"),
+                Self::Feature => f.write_str("FEATURE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for NotificationAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALERT" => Ok(Self::Alert),
+                "MESSAGE" => Ok(Self::Message),
+                "FEATURE" => Ok(Self::Feature),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for NotificationAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for NotificationAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PageBookingLeaderboardEntryAuthenticatedEntity`
@@ -8703,7 +12420,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PlaceLightweightNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PlaceLightweightNonAuthenticatedEntityLifestyleType {
@@ -8714,10 +12431,156 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown>
     for PlaceLightweightNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PlaceLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -8730,7 +12593,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PlaceLightweightNonAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(PlaceLightweightNonAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PlaceLightweightNonAuthenticatedEntityPricePoint {
@@ -8741,10 +12604,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PlaceLightweightNonAuthenticatedEntityPricePointKnown>
     for PlaceLightweightNonAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(value: PlaceLightweightNonAuthenticatedEntityPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PlaceLightweightNonAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PlaceLightweightNonAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for PlaceLightweightNonAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PlaceLightweightNonAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PlaceLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PlaceLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PlaceLocalizedInventoryNonAuthenticatedEntity`
@@ -8964,7 +12917,9 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategory {
-        Known(Known),
+        Known(
+            PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -8976,10 +12931,89 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown,
+    > for PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategory {
+        fn from(
+            value: PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown {
+        #[serde(rename = "GENERAL")]
+        General,
+        #[serde(rename = "ENERGY")]
+        Energy,
+        #[serde(rename = "WATER")]
+        Water,
+        #[serde(rename = "PURCHASING")]
+        Purchasing,
+        #[serde(rename = "WASTE")]
+        Waste,
+        #[serde(rename = "SITE")]
+        Site,
+    }
+    impl ::std::fmt::Display
+    for PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::General => f.write_str("GENERAL"),
+                Self::Energy => f.write_str("ENERGY"),
+                Self::Water => f.write_str("WATER"),
+                Self::Purchasing => f.write_str("PURCHASING"),
+                Self::Waste => f.write_str("WASTE"),
+                Self::Site => f.write_str("SITE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GENERAL" => Ok(Self::General),
+                "ENERGY" => Ok(Self::Energy),
+                "WATER" => Ok(Self::Water),
+                "PURCHASING" => Ok(Self::Purchasing),
+                "WASTE" => Ok(Self::Waste),
+                "SITE" => Ok(Self::Site),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyAggregateGreenIndexScoreByCategoryNonAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PropertyAggregateLightweightNonAuthenticatedEntity`
@@ -9187,7 +13221,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesItem {
-        Known(Known),
+        Known(PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9199,10 +13233,157 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown,
+    > for PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesItem {
+        fn from(
+            value: PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PropertyExternalIdMapping`
@@ -9462,7 +13643,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyNonAuthenticatedEntityInternetAvailability {
-        Known(Known),
+        Known(PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9474,10 +13655,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyPolicyNonAuthenticatedEntityInternetAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown,
+    > for PropertyPolicyNonAuthenticatedEntityInternetAvailability {
+        fn from(
+            value: PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyNonAuthenticatedEntityInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates where internet is available in and around the property.
@@ -9490,7 +13738,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyNonAuthenticatedEntityInternetConnectionLocation {
-        Known(Known),
+        Known(PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9502,10 +13750,85 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyPolicyNonAuthenticatedEntityInternetConnectionLocation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown,
+    > for PropertyPolicyNonAuthenticatedEntityInternetConnectionLocation {
+        fn from(
+            value: PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown {
+        #[serde(rename = "ENTIRE_PROPERTY")]
+        EntireProperty,
+        #[serde(rename = "PUBLIC_AREAS")]
+        PublicAreas,
+        #[serde(rename = "ALL_ROOMS")]
+        AllRooms,
+        #[serde(rename = "SOME_ROOMS")]
+        SomeRooms,
+        #[serde(rename = "BUSINESS_CENTER")]
+        BusinessCenter,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntireProperty => f.write_str("ENTIRE_PROPERTY"),
+                Self::PublicAreas => f.write_str("PUBLIC_AREAS"),
+                Self::AllRooms => f.write_str("ALL_ROOMS"),
+                Self::SomeRooms => f.write_str("SOME_ROOMS"),
+                Self::BusinessCenter => f.write_str("BUSINESS_CENTER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ENTIRE_PROPERTY" => Ok(Self::EntireProperty),
+                "PUBLIC_AREAS" => Ok(Self::PublicAreas),
+                "ALL_ROOMS" => Ok(Self::AllRooms),
+                "SOME_ROOMS" => Ok(Self::SomeRooms),
+                "BUSINESS_CENTER" => Ok(Self::BusinessCenter),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyNonAuthenticatedEntityInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates how guests can access the Internet on the property.
@@ -9518,7 +13841,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyNonAuthenticatedEntityInternetConnectionType {
-        Known(Known),
+        Known(PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9530,10 +13853,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyPolicyNonAuthenticatedEntityInternetConnectionType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown,
+    > for PropertyPolicyNonAuthenticatedEntityInternetConnectionType {
+        fn from(
+            value: PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown {
+        #[serde(rename = "WIFI")]
+        Wifi,
+        #[serde(rename = "CABLE")]
+        Cable,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wifi => f.write_str("WIFI"),
+                Self::Cable => f.write_str("CABLE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WIFI" => Ok(Self::Wifi),
+                "CABLE" => Ok(Self::Cable),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyNonAuthenticatedEntityInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates what type of parking is available at the property.
@@ -9546,7 +13932,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyNonAuthenticatedEntityParkingAccess {
-        Known(Known),
+        Known(PropertyPolicyNonAuthenticatedEntityParkingAccessKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyNonAuthenticatedEntityParkingAccess {
@@ -9557,10 +13943,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyPolicyNonAuthenticatedEntityParkingAccessKnown>
     for PropertyPolicyNonAuthenticatedEntityParkingAccess {
-        fn from(value: Known) -> Self {
+        fn from(value: PropertyPolicyNonAuthenticatedEntityParkingAccessKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyNonAuthenticatedEntityParkingAccessKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyNonAuthenticatedEntityParkingAccessKnown {
+        #[serde(rename = "PRIVATE")]
+        Private,
+        #[serde(rename = "PUBLIC")]
+        Public,
+    }
+    impl ::std::fmt::Display for PropertyPolicyNonAuthenticatedEntityParkingAccessKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Private => f.write_str("PRIVATE"),
+                Self::Public => f.write_str("PUBLIC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyNonAuthenticatedEntityParkingAccessKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PRIVATE" => Ok(Self::Private),
+                "PUBLIC" => Ok(Self::Public),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyNonAuthenticatedEntityParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyNonAuthenticatedEntityParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates whether parking is available at the property.
@@ -9573,7 +14017,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyNonAuthenticatedEntityParkingAvailability {
-        Known(Known),
+        Known(PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -9585,10 +14029,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyPolicyNonAuthenticatedEntityParkingAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown,
+    > for PropertyPolicyNonAuthenticatedEntityParkingAvailability {
+        fn from(
+            value: PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyNonAuthenticatedEntityParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PropertyWithBestPriceNonAuthenticatedEntity`
@@ -9727,7 +14238,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum RatePlanLevelFeeNonAuthenticatedEntityType {
-        Known(Known),
+        Known(RatePlanLevelFeeNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RatePlanLevelFeeNonAuthenticatedEntityType {
@@ -9738,9 +14249,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for RatePlanLevelFeeNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<RatePlanLevelFeeNonAuthenticatedEntityTypeKnown>
+    for RatePlanLevelFeeNonAuthenticatedEntityType {
+        fn from(value: RatePlanLevelFeeNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RatePlanLevelFeeNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RatePlanLevelFeeNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_PERSON_PER_DAY")]
+        PerPersonPerDay,
+        #[serde(rename = "PER_PERSON_PER_STAY")]
+        PerPersonPerStay,
+    }
+    impl ::std::fmt::Display for RatePlanLevelFeeNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerPersonPerDay => f.write_str("PER_PERSON_PER_DAY"),
+                Self::PerPersonPerStay => f.write_str("PER_PERSON_PER_STAY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RatePlanLevelFeeNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_PERSON_PER_DAY" => Ok(Self::PerPersonPerDay),
+                "PER_PERSON_PER_STAY" => Ok(Self::PerPersonPerStay),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for RatePlanLevelFeeNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RatePlanLevelFeeNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Register a mapping from a partner external ID to a property
@@ -10154,7 +14732,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum RestaurantLightweightNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -10166,10 +14744,157 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for RestaurantLightweightNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+    > for RestaurantLightweightNonAuthenticatedEntityLifestyleType {
+        fn from(
+            value: RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RestaurantLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -10182,7 +14907,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum RestaurantLightweightNonAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(RestaurantLightweightNonAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RestaurantLightweightNonAuthenticatedEntityPricePoint {
@@ -10193,10 +14918,104 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<RestaurantLightweightNonAuthenticatedEntityPricePointKnown>
     for RestaurantLightweightNonAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: RestaurantLightweightNonAuthenticatedEntityPricePointKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RestaurantLightweightNonAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RestaurantLightweightNonAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display
+    for RestaurantLightweightNonAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for RestaurantLightweightNonAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for RestaurantLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RestaurantLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`RestaurantLocalizedInventoryNonAuthenticatedEntity`
@@ -11080,7 +15899,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemLightweightNonAuthenticatedEntityChannelInventoryType {
-        Known(Known),
+        Known(SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -11092,10 +15911,97 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableItemLightweightNonAuthenticatedEntityChannelInventoryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown,
+    > for SellableItemLightweightNonAuthenticatedEntityChannelInventoryType {
+        fn from(
+            value: SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown {
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+    }
+    impl ::std::fmt::Display
+    for SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+                Self::Activity => f.write_str("ACTIVITY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                "ACTIVITY" => Ok(Self::Activity),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemLightweightNonAuthenticatedEntityChannelInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicate which initial values to display first on the front-facing card
@@ -11108,7 +16014,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemLightweightNonAuthenticatedEntityDisplayType {
-        Known(Known),
+        Known(SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -11120,10 +16026,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableItemLightweightNonAuthenticatedEntityDisplayType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown,
+    > for SellableItemLightweightNonAuthenticatedEntityDisplayType {
+        fn from(
+            value: SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        #[serde(rename = "NATIVE")]
+        Native,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display
+    for SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Native => f.write_str("NATIVE"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NATIVE" => Ok(Self::Native),
+                "HOTEL" => Ok(Self::Hotel),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Url sell status
@@ -11136,7 +16109,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemLightweightNonAuthenticatedEntityInventoryStatus {
-        Known(Known),
+        Known(SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -11148,10 +16121,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableItemLightweightNonAuthenticatedEntityInventoryStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown,
+    > for SellableItemLightweightNonAuthenticatedEntityInventoryStatus {
+        fn from(
+            value: SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display
+    for SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemLightweightNonAuthenticatedEntityInventoryStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The type of inventory being offer up for sale
@@ -11164,7 +16204,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemLightweightNonAuthenticatedEntityInventoryType {
-        Known(Known),
+        Known(SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -11176,10 +16216,101 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableItemLightweightNonAuthenticatedEntityInventoryType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown,
+    > for SellableItemLightweightNonAuthenticatedEntityInventoryType {
+        fn from(
+            value: SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST_ROOM")]
+        GuestRoom,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display
+    for SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::GuestRoom => f.write_str("GUEST_ROOM"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Spa => f.write_str("SPA"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST_ROOM" => Ok(Self::GuestRoom),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "SPA" => Ok(Self::Spa),
+                "ADD_ON" => Ok(Self::AddOn),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "ACTIVITY" => Ok(Self::Activity),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemLightweightNonAuthenticatedEntityInventoryTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The specific badge to display over the image on the Web Component.
@@ -11192,7 +16323,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemLightweightNonAuthenticatedEntitySort {
-        Known(Known),
+        Known(SellableItemLightweightNonAuthenticatedEntitySortKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableItemLightweightNonAuthenticatedEntitySort {
@@ -11203,10 +16334,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SellableItemLightweightNonAuthenticatedEntitySortKnown>
     for SellableItemLightweightNonAuthenticatedEntitySort {
-        fn from(value: Known) -> Self {
+        fn from(value: SellableItemLightweightNonAuthenticatedEntitySortKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemLightweightNonAuthenticatedEntitySortKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemLightweightNonAuthenticatedEntitySortKnown {
+        #[serde(rename = "MEMBER")]
+        Member,
+        #[serde(rename = "PRICE_LOW_TO_HIGH")]
+        PriceLowToHigh,
+        #[serde(rename = "PRICE_HIGH_TO_LOW")]
+        PriceHighToLow,
+        #[serde(rename = "PRICE")]
+        Price,
+        #[serde(rename = "POPULARITY")]
+        Popularity,
+        #[serde(rename = "ECO")]
+        Eco,
+        #[serde(rename = "EXPERIENCE")]
+        Experience,
+        #[serde(rename = "PERK")]
+        Perk,
+        #[serde(rename = "LOYALTY")]
+        Loyalty,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+    }
+    impl ::std::fmt::Display for SellableItemLightweightNonAuthenticatedEntitySortKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Member => f.write_str("MEMBER"),
+                Self::PriceLowToHigh => f.write_str("PRICE_LOW_TO_HIGH"),
+                Self::PriceHighToLow => f.write_str("PRICE_HIGH_TO_LOW"),
+                Self::Price => f.write_str("PRICE"),
+                Self::Popularity => f.write_str("POPULARITY"),
+                Self::Eco => f.write_str("ECO"),
+                Self::Experience => f.write_str("EXPERIENCE"),
+                Self::Perk => f.write_str("PERK"),
+                Self::Loyalty => f.write_str("LOYALTY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableItemLightweightNonAuthenticatedEntitySortKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MEMBER" => Ok(Self::Member),
+                "PRICE_LOW_TO_HIGH" => Ok(Self::PriceLowToHigh),
+                "PRICE_HIGH_TO_LOW" => Ok(Self::PriceHighToLow),
+                "PRICE" => Ok(Self::Price),
+                "POPULARITY" => Ok(Self::Popularity),
+                "ECO" => Ok(Self::Eco),
+                "EXPERIENCE" => Ok(Self::Experience),
+                "PERK" => Ok(Self::Perk),
+                "LOYALTY" => Ok(Self::Loyalty),
+                "ADD_ON" => Ok(Self::AddOn),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableItemLightweightNonAuthenticatedEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemLightweightNonAuthenticatedEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Availability status
@@ -11219,7 +16440,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableItemLightweightNonAuthenticatedEntityStatus {
-        Known(Known),
+        Known(SellableItemLightweightNonAuthenticatedEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableItemLightweightNonAuthenticatedEntityStatus {
@@ -11230,10 +16451,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SellableItemLightweightNonAuthenticatedEntityStatusKnown>
     for SellableItemLightweightNonAuthenticatedEntityStatus {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: SellableItemLightweightNonAuthenticatedEntityStatusKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableItemLightweightNonAuthenticatedEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableItemLightweightNonAuthenticatedEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display
+    for SellableItemLightweightNonAuthenticatedEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableItemLightweightNonAuthenticatedEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableItemLightweightNonAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableItemLightweightNonAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SellableListLightweightNonAuthenticatedEntity`
@@ -11297,7 +16584,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableListLightweightNonAuthenticatedEntityDisplayType {
-        Known(Known),
+        Known(SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -11309,10 +16596,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableListLightweightNonAuthenticatedEntityDisplayType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown,
+    > for SellableListLightweightNonAuthenticatedEntityDisplayType {
+        fn from(
+            value: SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        #[serde(rename = "NATIVE")]
+        Native,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display
+    for SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Native => f.write_str("NATIVE"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NATIVE" => Ok(Self::Native),
+                "HOTEL" => Ok(Self::Hotel),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///List type
@@ -11325,7 +16679,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableListLightweightNonAuthenticatedEntityListType {
-        Known(Known),
+        Known(SellableListLightweightNonAuthenticatedEntityListTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableListLightweightNonAuthenticatedEntityListType {
@@ -11336,10 +16690,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SellableListLightweightNonAuthenticatedEntityListTypeKnown>
     for SellableListLightweightNonAuthenticatedEntityListType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: SellableListLightweightNonAuthenticatedEntityListTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableListLightweightNonAuthenticatedEntityListTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableListLightweightNonAuthenticatedEntityListTypeKnown {
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "LIST")]
+        List,
+        #[serde(rename = "SEARCH")]
+        Search,
+    }
+    impl ::std::fmt::Display
+    for SellableListLightweightNonAuthenticatedEntityListTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Single => f.write_str("SINGLE"),
+                Self::List => f.write_str("LIST"),
+                Self::Search => f.write_str("SEARCH"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableListLightweightNonAuthenticatedEntityListTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SINGLE" => Ok(Self::Single),
+                "LIST" => Ok(Self::List),
+                "SEARCH" => Ok(Self::Search),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableListLightweightNonAuthenticatedEntityListTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableListLightweightNonAuthenticatedEntityListTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Determines which badge to show on the Web Component. Is also used to sort properties for search grids.
@@ -11352,7 +16772,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableListLightweightNonAuthenticatedEntitySort {
-        Known(Known),
+        Known(SellableListLightweightNonAuthenticatedEntitySortKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableListLightweightNonAuthenticatedEntitySort {
@@ -11363,10 +16783,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SellableListLightweightNonAuthenticatedEntitySortKnown>
     for SellableListLightweightNonAuthenticatedEntitySort {
-        fn from(value: Known) -> Self {
+        fn from(value: SellableListLightweightNonAuthenticatedEntitySortKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableListLightweightNonAuthenticatedEntitySortKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableListLightweightNonAuthenticatedEntitySortKnown {
+        #[serde(rename = "MEMBER")]
+        Member,
+        #[serde(rename = "PRICE_LOW_TO_HIGH")]
+        PriceLowToHigh,
+        #[serde(rename = "PRICE_HIGH_TO_LOW")]
+        PriceHighToLow,
+        #[serde(rename = "PRICE")]
+        Price,
+        #[serde(rename = "POPULARITY")]
+        Popularity,
+        #[serde(rename = "ECO")]
+        Eco,
+        #[serde(rename = "EXPERIENCE")]
+        Experience,
+        #[serde(rename = "PERK")]
+        Perk,
+        #[serde(rename = "LOYALTY")]
+        Loyalty,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+    }
+    impl ::std::fmt::Display for SellableListLightweightNonAuthenticatedEntitySortKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Member => f.write_str("MEMBER"),
+                Self::PriceLowToHigh => f.write_str("PRICE_LOW_TO_HIGH"),
+                Self::PriceHighToLow => f.write_str("PRICE_HIGH_TO_LOW"),
+                Self::Price => f.write_str("PRICE"),
+                Self::Popularity => f.write_str("POPULARITY"),
+                Self::Eco => f.write_str("ECO"),
+                Self::Experience => f.write_str("EXPERIENCE"),
+                Self::Perk => f.write_str("PERK"),
+                Self::Loyalty => f.write_str("LOYALTY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellableListLightweightNonAuthenticatedEntitySortKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MEMBER" => Ok(Self::Member),
+                "PRICE_LOW_TO_HIGH" => Ok(Self::PriceLowToHigh),
+                "PRICE_HIGH_TO_LOW" => Ok(Self::PriceHighToLow),
+                "PRICE" => Ok(Self::Price),
+                "POPULARITY" => Ok(Self::Popularity),
+                "ECO" => Ok(Self::Eco),
+                "EXPERIENCE" => Ok(Self::Experience),
+                "PERK" => Ok(Self::Perk),
+                "LOYALTY" => Ok(Self::Loyalty),
+                "ADD_ON" => Ok(Self::AddOn),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableListLightweightNonAuthenticatedEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableListLightweightNonAuthenticatedEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status
@@ -11379,7 +16889,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableListLightweightNonAuthenticatedEntityStatus {
-        Known(Known),
+        Known(SellableListLightweightNonAuthenticatedEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellableListLightweightNonAuthenticatedEntityStatus {
@@ -11390,10 +16900,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SellableListLightweightNonAuthenticatedEntityStatusKnown>
     for SellableListLightweightNonAuthenticatedEntityStatus {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: SellableListLightweightNonAuthenticatedEntityStatusKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableListLightweightNonAuthenticatedEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableListLightweightNonAuthenticatedEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display
+    for SellableListLightweightNonAuthenticatedEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableListLightweightNonAuthenticatedEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableListLightweightNonAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableListLightweightNonAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SellableListResponseNonAuthenticatedEntity`
@@ -11476,7 +17052,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableRankedListLightweightNonAuthenticatedEntityDisplayType {
-        Known(Known),
+        Known(SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -11488,10 +17064,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableRankedListLightweightNonAuthenticatedEntityDisplayType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown,
+    > for SellableRankedListLightweightNonAuthenticatedEntityDisplayType {
+        fn from(
+            value: SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        #[serde(rename = "NATIVE")]
+        Native,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display
+    for SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Native => f.write_str("NATIVE"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NATIVE" => Ok(Self::Native),
+                "HOTEL" => Ok(Self::Hotel),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableRankedListLightweightNonAuthenticatedEntityDisplayTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Determines which badge to show on the Web Component. Is also used to sort properties for search grids.
@@ -11504,7 +17147,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableRankedListLightweightNonAuthenticatedEntitySort {
-        Known(Known),
+        Known(SellableRankedListLightweightNonAuthenticatedEntitySortKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -11516,10 +17159,105 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableRankedListLightweightNonAuthenticatedEntitySort {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableRankedListLightweightNonAuthenticatedEntitySortKnown,
+    > for SellableRankedListLightweightNonAuthenticatedEntitySort {
+        fn from(
+            value: SellableRankedListLightweightNonAuthenticatedEntitySortKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableRankedListLightweightNonAuthenticatedEntitySortKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableRankedListLightweightNonAuthenticatedEntitySortKnown {
+        #[serde(rename = "MEMBER")]
+        Member,
+        #[serde(rename = "PRICE_LOW_TO_HIGH")]
+        PriceLowToHigh,
+        #[serde(rename = "PRICE_HIGH_TO_LOW")]
+        PriceHighToLow,
+        #[serde(rename = "PRICE")]
+        Price,
+        #[serde(rename = "POPULARITY")]
+        Popularity,
+        #[serde(rename = "ECO")]
+        Eco,
+        #[serde(rename = "EXPERIENCE")]
+        Experience,
+        #[serde(rename = "PERK")]
+        Perk,
+        #[serde(rename = "LOYALTY")]
+        Loyalty,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+    }
+    impl ::std::fmt::Display
+    for SellableRankedListLightweightNonAuthenticatedEntitySortKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Member => f.write_str("MEMBER"),
+                Self::PriceLowToHigh => f.write_str("PRICE_LOW_TO_HIGH"),
+                Self::PriceHighToLow => f.write_str("PRICE_HIGH_TO_LOW"),
+                Self::Price => f.write_str("PRICE"),
+                Self::Popularity => f.write_str("POPULARITY"),
+                Self::Eco => f.write_str("ECO"),
+                Self::Experience => f.write_str("EXPERIENCE"),
+                Self::Perk => f.write_str("PERK"),
+                Self::Loyalty => f.write_str("LOYALTY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableRankedListLightweightNonAuthenticatedEntitySortKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MEMBER" => Ok(Self::Member),
+                "PRICE_LOW_TO_HIGH" => Ok(Self::PriceLowToHigh),
+                "PRICE_HIGH_TO_LOW" => Ok(Self::PriceHighToLow),
+                "PRICE" => Ok(Self::Price),
+                "POPULARITY" => Ok(Self::Popularity),
+                "ECO" => Ok(Self::Eco),
+                "EXPERIENCE" => Ok(Self::Experience),
+                "PERK" => Ok(Self::Perk),
+                "LOYALTY" => Ok(Self::Loyalty),
+                "ADD_ON" => Ok(Self::AddOn),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableRankedListLightweightNonAuthenticatedEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableRankedListLightweightNonAuthenticatedEntitySortKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status
@@ -11532,7 +17270,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellableRankedListLightweightNonAuthenticatedEntityStatus {
-        Known(Known),
+        Known(SellableRankedListLightweightNonAuthenticatedEntityStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -11544,10 +17282,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for SellableRankedListLightweightNonAuthenticatedEntityStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        SellableRankedListLightweightNonAuthenticatedEntityStatusKnown,
+    > for SellableRankedListLightweightNonAuthenticatedEntityStatus {
+        fn from(
+            value: SellableRankedListLightweightNonAuthenticatedEntityStatusKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellableRankedListLightweightNonAuthenticatedEntityStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellableRankedListLightweightNonAuthenticatedEntityStatusKnown {
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display
+    for SellableRankedListLightweightNonAuthenticatedEntityStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SellableRankedListLightweightNonAuthenticatedEntityStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellableRankedListLightweightNonAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellableRankedListLightweightNonAuthenticatedEntityStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SellableRankedListResponseNonAuthenticatedEntity`
@@ -11618,7 +17423,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellerMediaNonAuthenticatedEntityChannel {
-        Known(Known),
+        Known(SellerMediaNonAuthenticatedEntityChannelKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellerMediaNonAuthenticatedEntityChannel {
@@ -11629,9 +17434,80 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellerMediaNonAuthenticatedEntityChannel {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellerMediaNonAuthenticatedEntityChannelKnown>
+    for SellerMediaNonAuthenticatedEntityChannel {
+        fn from(value: SellerMediaNonAuthenticatedEntityChannelKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellerMediaNonAuthenticatedEntityChannelKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellerMediaNonAuthenticatedEntityChannelKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "LINKED_IN")]
+        LinkedIn,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "REDDIT")]
+        Reddit,
+    }
+    impl ::std::fmt::Display for SellerMediaNonAuthenticatedEntityChannelKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::LinkedIn => f.write_str("LINKED_IN"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Reddit => f.write_str("REDDIT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellerMediaNonAuthenticatedEntityChannelKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "LINKED_IN" => Ok(Self::LinkedIn),
+                "TWITTER" => Ok(Self::Twitter),
+                "REDDIT" => Ok(Self::Reddit),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SellerMediaNonAuthenticatedEntityChannelKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellerMediaNonAuthenticatedEntityChannelKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SellerMediaNonAuthenticatedEntityType`
@@ -11644,7 +17520,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SellerMediaNonAuthenticatedEntityType {
-        Known(Known),
+        Known(SellerMediaNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SellerMediaNonAuthenticatedEntityType {
@@ -11655,9 +17531,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SellerMediaNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SellerMediaNonAuthenticatedEntityTypeKnown>
+    for SellerMediaNonAuthenticatedEntityType {
+        fn from(value: SellerMediaNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SellerMediaNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SellerMediaNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+    }
+    impl ::std::fmt::Display for SellerMediaNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SellerMediaNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SellerMediaNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SellerMediaNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ShortenedUrlUniquenessRequestNonAuthenticatedEntity`
@@ -11850,7 +17784,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleDescriptionCreator {
-        Known(Known),
+        Known(SimpleDescriptionCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleDescriptionCreator {
@@ -11861,9 +17795,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleDescriptionCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleDescriptionCreatorKnown>
+    for SimpleDescriptionCreator {
+        fn from(value: SimpleDescriptionCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleDescriptionCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleDescriptionCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for SimpleDescriptionCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleDescriptionCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleDescriptionCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleDescriptionCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SimpleDescriptionNonAuthenticatedEntity`
@@ -11952,7 +17944,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaLifestyleType {
@@ -11963,9 +17955,151 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaLifestyleTypeKnown>
+    for SimpleMultimediaLifestyleType {
+        fn from(value: SimpleMultimediaLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Multimedia that contains less information than Multimedia object
@@ -12035,7 +18169,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaNonAuthenticatedEntityLifestyleType {
@@ -12046,10 +18180,156 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown>
     for SimpleMultimediaNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -12062,7 +18342,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaNonAuthenticatedEntitySource {
-        Known(Known),
+        Known(SimpleMultimediaNonAuthenticatedEntitySourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaNonAuthenticatedEntitySource {
@@ -12073,9 +18353,68 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaNonAuthenticatedEntitySource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaNonAuthenticatedEntitySourceKnown>
+    for SimpleMultimediaNonAuthenticatedEntitySource {
+        fn from(value: SimpleMultimediaNonAuthenticatedEntitySourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaNonAuthenticatedEntitySourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaNonAuthenticatedEntitySourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaNonAuthenticatedEntitySourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaNonAuthenticatedEntitySourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaNonAuthenticatedEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaNonAuthenticatedEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -12088,7 +18427,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaNonAuthenticatedEntityType {
-        Known(Known),
+        Known(SimpleMultimediaNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaNonAuthenticatedEntityType {
@@ -12099,9 +18438,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaNonAuthenticatedEntityTypeKnown>
+    for SimpleMultimediaNonAuthenticatedEntityType {
+        fn from(value: SimpleMultimediaNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -12114,7 +18520,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaSource {
-        Known(Known),
+        Known(SimpleMultimediaSourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaSource {
@@ -12125,9 +18531,65 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaSource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaSourceKnown> for SimpleMultimediaSource {
+        fn from(value: SimpleMultimediaSourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaSourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaSourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaSourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaSourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SimpleMultimediaSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -12140,7 +18602,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaType {
-        Known(Known),
+        Known(SimpleMultimediaTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaType {
@@ -12151,9 +18613,73 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaTypeKnown> for SimpleMultimediaType {
+        fn from(value: SimpleMultimediaTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SimpleMultimediaTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Social network
@@ -12188,7 +18714,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SocialNonAuthenticatedEntityType {
-        Known(Known),
+        Known(SocialNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SocialNonAuthenticatedEntityType {
@@ -12199,9 +18725,123 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SocialNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SocialNonAuthenticatedEntityTypeKnown>
+    for SocialNonAuthenticatedEntityType {
+        fn from(value: SocialNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SocialNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SocialNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "TRIP_ADVISOR")]
+        TripAdvisor,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "GOOGLE_PLUS")]
+        GooglePlus,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "WEIBO")]
+        Weibo,
+        #[serde(rename = "RENREN")]
+        Renren,
+        #[serde(rename = "WEBSITE")]
+        Website,
+        #[serde(rename = "QQ")]
+        Qq,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+    }
+    impl ::std::fmt::Display for SocialNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::TripAdvisor => f.write_str("TRIP_ADVISOR"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::GooglePlus => f.write_str("GOOGLE_PLUS"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Line => f.write_str("LINE"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Weibo => f.write_str("WEIBO"),
+                Self::Renren => f.write_str("RENREN"),
+                Self::Website => f.write_str("WEBSITE"),
+                Self::Qq => f.write_str("QQ"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SocialNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "SKYPE" => Ok(Self::Skype),
+                "TRIP_ADVISOR" => Ok(Self::TripAdvisor),
+                "TWITTER" => Ok(Self::Twitter),
+                "GOOGLE_PLUS" => Ok(Self::GooglePlus),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "LINE" => Ok(Self::Line),
+                "WECHAT" => Ok(Self::Wechat),
+                "VIBER" => Ok(Self::Viber),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "WEIBO" => Ok(Self::Weibo),
+                "RENREN" => Ok(Self::Renren),
+                "WEBSITE" => Ok(Self::Website),
+                "QQ" => Ok(Self::Qq),
+                "TIKTOK" => Ok(Self::Tiktok),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SocialNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SocialNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SortDescriptorAuthenticatedEntity`
@@ -12450,7 +19090,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SpaLightweightNonAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SpaLightweightNonAuthenticatedEntityLifestyleType {
@@ -12461,10 +19101,152 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown>
     for SpaLightweightNonAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+        fn from(value: SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SpaLightweightNonAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -12477,7 +19259,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum SpaLightweightNonAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(SpaLightweightNonAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SpaLightweightNonAuthenticatedEntityPricePoint {
@@ -12488,9 +19270,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for SpaLightweightNonAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SpaLightweightNonAuthenticatedEntityPricePointKnown>
+    for SpaLightweightNonAuthenticatedEntityPricePoint {
+        fn from(value: SpaLightweightNonAuthenticatedEntityPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SpaLightweightNonAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SpaLightweightNonAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for SpaLightweightNonAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SpaLightweightNonAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SpaLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SpaLightweightNonAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SpaLocalizedInventoryNonAuthenticatedEntity`
@@ -12997,7 +19870,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelNonAuthenticatedEntityConsentCategory {
-        Known(Known),
+        Known(TrackingPixelNonAuthenticatedEntityConsentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityConsentCategory {
@@ -13008,10 +19881,78 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TrackingPixelNonAuthenticatedEntityConsentCategoryKnown>
     for TrackingPixelNonAuthenticatedEntityConsentCategory {
-        fn from(value: Known) -> Self {
+        fn from(value: TrackingPixelNonAuthenticatedEntityConsentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelNonAuthenticatedEntityConsentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        #[serde(rename = "STRICTLY_NECESSARY")]
+        StrictlyNecessary,
+        #[serde(rename = "FUNCTIONAL")]
+        Functional,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+    }
+    impl ::std::fmt::Display
+    for TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrictlyNecessary => f.write_str("STRICTLY_NECESSARY"),
+                Self::Functional => f.write_str("FUNCTIONAL"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Marketing => f.write_str("MARKETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRICTLY_NECESSARY" => Ok(Self::StrictlyNecessary),
+                "FUNCTIONAL" => Ok(Self::Functional),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "MARKETING" => Ok(Self::Marketing),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelNonAuthenticatedEntityPageTypesItem`
@@ -13024,7 +19965,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelNonAuthenticatedEntityPageTypesItem {
-        Known(Known),
+        Known(TrackingPixelNonAuthenticatedEntityPageTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityPageTypesItem {
@@ -13035,10 +19976,84 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TrackingPixelNonAuthenticatedEntityPageTypesKnown>
     for TrackingPixelNonAuthenticatedEntityPageTypesItem {
-        fn from(value: Known) -> Self {
+        fn from(value: TrackingPixelNonAuthenticatedEntityPageTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelNonAuthenticatedEntityPageTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "LANDING_PAGE")]
+        LandingPage,
+        #[serde(rename = "SEARCH_RESULTS")]
+        SearchResults,
+        #[serde(rename = "ROOM_SELECTION")]
+        RoomSelection,
+        #[serde(rename = "CHECKOUT")]
+        Checkout,
+        #[serde(rename = "CONFIRMATION")]
+        Confirmation,
+    }
+    impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::LandingPage => f.write_str("LANDING_PAGE"),
+                Self::SearchResults => f.write_str("SEARCH_RESULTS"),
+                Self::RoomSelection => f.write_str("ROOM_SELECTION"),
+                Self::Checkout => f.write_str("CHECKOUT"),
+                Self::Confirmation => f.write_str("CONFIRMATION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "LANDING_PAGE" => Ok(Self::LandingPage),
+                "SEARCH_RESULTS" => Ok(Self::SearchResults),
+                "ROOM_SELECTION" => Ok(Self::RoomSelection),
+                "CHECKOUT" => Ok(Self::Checkout),
+                "CONFIRMATION" => Ok(Self::Confirmation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Tracking pixel provider
@@ -13051,7 +20066,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelNonAuthenticatedEntityProvider {
-        Known(Known),
+        Known(TrackingPixelNonAuthenticatedEntityProviderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityProvider {
@@ -13062,9 +20077,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelNonAuthenticatedEntityProvider {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelNonAuthenticatedEntityProviderKnown>
+    for TrackingPixelNonAuthenticatedEntityProvider {
+        fn from(value: TrackingPixelNonAuthenticatedEntityProviderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelNonAuthenticatedEntityProviderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelNonAuthenticatedEntityProviderKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "GOOGLE_ADS")]
+        GoogleAds,
+        #[serde(rename = "GOOGLE_ANALYTICS")]
+        GoogleAnalytics,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "SOJOURN")]
+        Sojourn,
+        #[serde(rename = "CUSTOM")]
+        Custom,
+    }
+    impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityProviderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::GoogleAds => f.write_str("GOOGLE_ADS"),
+                Self::GoogleAnalytics => f.write_str("GOOGLE_ANALYTICS"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Sojourn => f.write_str("SOJOURN"),
+                Self::Custom => f.write_str("CUSTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelNonAuthenticatedEntityProviderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "GOOGLE_ADS" => Ok(Self::GoogleAds),
+                "GOOGLE_ANALYTICS" => Ok(Self::GoogleAnalytics),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "TWITTER" => Ok(Self::Twitter),
+                "SOJOURN" => Ok(Self::Sojourn),
+                "CUSTOM" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelNonAuthenticatedEntityProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelNonAuthenticatedEntityProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of tracking pixel delivery mechanism
@@ -13077,7 +20183,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelNonAuthenticatedEntityType {
-        Known(Known),
+        Known(TrackingPixelNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityType {
@@ -13088,9 +20194,67 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelNonAuthenticatedEntityTypeKnown>
+    for TrackingPixelNonAuthenticatedEntityType {
+        fn from(value: TrackingPixelNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "JAVASCRIPT")]
+        Javascript,
+        #[serde(rename = "IMAGE")]
+        Image,
+    }
+    impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Javascript => f.write_str("JAVASCRIPT"),
+                Self::Image => f.write_str("IMAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "JAVASCRIPT" => Ok(Self::Javascript),
+                "IMAGE" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelParameterNonAuthenticatedEntity`
@@ -13143,7 +20307,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TrackingPixelTriggerNonAuthenticatedEntityEventType {
-        Known(Known),
+        Known(TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelTriggerNonAuthenticatedEntityEventType {
@@ -13154,10 +20318,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown>
     for TrackingPixelTriggerNonAuthenticatedEntityEventType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        #[serde(rename = "PAGE_VIEW")]
+        PageView,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "VIEW_CONTENT")]
+        ViewContent,
+        #[serde(rename = "ADD_TO_CART")]
+        AddToCart,
+        #[serde(rename = "INITIATE_CHECKOUT")]
+        InitiateCheckout,
+        #[serde(rename = "ADD_PAYMENT_INFO")]
+        AddPaymentInfo,
+        #[serde(rename = "PURCHASE")]
+        Purchase,
+        #[serde(rename = "LEAD")]
+        Lead,
+        #[serde(rename = "SIGN_UP")]
+        SignUp,
+    }
+    impl ::std::fmt::Display
+    for TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageView => f.write_str("PAGE_VIEW"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::ViewContent => f.write_str("VIEW_CONTENT"),
+                Self::AddToCart => f.write_str("ADD_TO_CART"),
+                Self::InitiateCheckout => f.write_str("INITIATE_CHECKOUT"),
+                Self::AddPaymentInfo => f.write_str("ADD_PAYMENT_INFO"),
+                Self::Purchase => f.write_str("PURCHASE"),
+                Self::Lead => f.write_str("LEAD"),
+                Self::SignUp => f.write_str("SIGN_UP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_VIEW" => Ok(Self::PageView),
+                "SEARCH" => Ok(Self::Search),
+                "VIEW_CONTENT" => Ok(Self::ViewContent),
+                "ADD_TO_CART" => Ok(Self::AddToCart),
+                "INITIATE_CHECKOUT" => Ok(Self::InitiateCheckout),
+                "ADD_PAYMENT_INFO" => Ok(Self::AddPaymentInfo),
+                "PURCHASE" => Ok(Self::Purchase),
+                "LEAD" => Ok(Self::Lead),
+                "SIGN_UP" => Ok(Self::SignUp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Recognition for the ancillary blocking.
@@ -13208,7 +20462,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionNonAuthenticatedEntityCategory {
-        Known(Known),
+        Known(TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -13220,10 +20474,77 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for TravelInventoryRecognitionNonAuthenticatedEntityCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown,
+    > for TravelInventoryRecognitionNonAuthenticatedEntityCategory {
+        fn from(
+            value: TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown {
+        #[serde(rename = "THIRD_PARTY_REVIEW")]
+        ThirdPartyReview,
+        #[serde(rename = "PUBLICATION")]
+        Publication,
+        #[serde(rename = "AWARD")]
+        Award,
+    }
+    impl ::std::fmt::Display
+    for TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ThirdPartyReview => f.write_str("THIRD_PARTY_REVIEW"),
+                Self::Publication => f.write_str("PUBLICATION"),
+                Self::Award => f.write_str("AWARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THIRD_PARTY_REVIEW" => Ok(Self::ThirdPartyReview),
+                "PUBLICATION" => Ok(Self::Publication),
+                "AWARD" => Ok(Self::Award),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionNonAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of rating system the recognition operated on. This allows us to display the score properly.
@@ -13236,7 +20557,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionNonAuthenticatedEntityType {
-        Known(Known),
+        Known(TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionNonAuthenticatedEntityType {
@@ -13247,10 +20568,76 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown>
     for TravelInventoryRecognitionNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "STAR_RATING")]
+        StarRating,
+        #[serde(rename = "NUMERIC_RATING")]
+        NumericRating,
+        #[serde(rename = "PERCENT_RATING")]
+        PercentRating,
+    }
+    impl ::std::fmt::Display
+    for TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StarRating => f.write_str("STAR_RATING"),
+                Self::NumericRating => f.write_str("NUMERIC_RATING"),
+                Self::PercentRating => f.write_str("PERCENT_RATING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STAR_RATING" => Ok(Self::StarRating),
+                "NUMERIC_RATING" => Ok(Self::NumericRating),
+                "PERCENT_RATING" => Ok(Self::PercentRating),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`UniqueResultNonAuthenticatedEntity`
@@ -13852,7 +21239,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     #[serde(untagged)]
     pub enum UserReviewAnswerNonAuthenticatedEntityCategory {
-        Known(Known),
+        Known(UserReviewAnswerNonAuthenticatedEntityCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for UserReviewAnswerNonAuthenticatedEntityCategory {
@@ -13863,9 +21250,100 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
         }
     }
-    impl ::std::convert::From<Known> for UserReviewAnswerNonAuthenticatedEntityCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<UserReviewAnswerNonAuthenticatedEntityCategoryKnown>
+    for UserReviewAnswerNonAuthenticatedEntityCategory {
+        fn from(value: UserReviewAnswerNonAuthenticatedEntityCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`UserReviewAnswerNonAuthenticatedEntityCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum UserReviewAnswerNonAuthenticatedEntityCategoryKnown {
+        #[serde(rename = "COMFORT")]
+        Comfort,
+        #[serde(rename = "CONDITION")]
+        Condition,
+        #[serde(rename = "SERVICE")]
+        Service,
+        #[serde(rename = "ENVIRONMENT")]
+        Environment,
+        #[serde(rename = "FACILITIES")]
+        Facilities,
+        #[serde(rename = "LOCATION")]
+        Location,
+        #[serde(rename = "LIFESTYLE")]
+        Lifestyle,
+        #[serde(rename = "VALUE")]
+        Value,
+        #[serde(rename = "FOOD")]
+        Food,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for UserReviewAnswerNonAuthenticatedEntityCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Comfort => f.write_str("COMFORT"),
+                Self::Condition => f.write_str("CONDITION"),
+                Self::Service => f.write_str("SERVICE"),
+                Self::Environment => f.write_str("ENVIRONMENT"),
+                Self::Facilities => f.write_str("FACILITIES"),
+                Self::Location => f.write_str("LOCATION"),
+                Self::Lifestyle => f.write_str("LIFESTYLE"),
+                Self::Value => f.write_str("VALUE"),
+                Self::Food => f.write_str("FOOD"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserReviewAnswerNonAuthenticatedEntityCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMFORT" => Ok(Self::Comfort),
+                "CONDITION" => Ok(Self::Condition),
+                "SERVICE" => Ok(Self::Service),
+                "ENVIRONMENT" => Ok(Self::Environment),
+                "FACILITIES" => Ok(Self::Facilities),
+                "LOCATION" => Ok(Self::Location),
+                "LIFESTYLE" => Ok(Self::Lifestyle),
+                "VALUE" => Ok(Self::Value),
+                "FOOD" => Ok(Self::Food),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for UserReviewAnswerNonAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UserReviewAnswerNonAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`UserReviewNonAuthenticatedEntity`

@@ -598,7 +598,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BedroomAgentType {
-        Known(Known),
+        Known(BedroomAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BedroomAgentType {
@@ -609,9 +609,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BedroomAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BedroomAgentTypeKnown> for BedroomAgentType {
+        fn from(value: BedroomAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BedroomAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BedroomAgentTypeKnown {
+        #[serde(rename = "MASTER")]
+        Master,
+        #[serde(rename = "QUEEN")]
+        Queen,
+        #[serde(rename = "JUNIOR")]
+        Junior,
+        #[serde(rename = "DORMITORY")]
+        Dormitory,
+        #[serde(rename = "BEDROOM_1")]
+        Bedroom1,
+        #[serde(rename = "BEDROOM_2")]
+        Bedroom2,
+        #[serde(rename = "BEDROOM_3")]
+        Bedroom3,
+        #[serde(rename = "BEDROOM_4")]
+        Bedroom4,
+        #[serde(rename = "BEDROOM_5")]
+        Bedroom5,
+        #[serde(rename = "BEDROOM_6")]
+        Bedroom6,
+        #[serde(rename = "BEDROOM_7")]
+        Bedroom7,
+        #[serde(rename = "BEDROOM_8")]
+        Bedroom8,
+        #[serde(rename = "BEDROOM_9")]
+        Bedroom9,
+        #[serde(rename = "BEDROOM_10")]
+        Bedroom10,
+    }
+    impl ::std::fmt::Display for BedroomAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Master => f.write_str("MASTER"),
+                Self::Queen => f.write_str("QUEEN"),
+                Self::Junior => f.write_str("JUNIOR"),
+                Self::Dormitory => f.write_str("DORMITORY"),
+                Self::Bedroom1 => f.write_str("BEDROOM_1"),
+                Self::Bedroom2 => f.write_str("BEDROOM_2"),
+                Self::Bedroom3 => f.write_str("BEDROOM_3"),
+                Self::Bedroom4 => f.write_str("BEDROOM_4"),
+                Self::Bedroom5 => f.write_str("BEDROOM_5"),
+                Self::Bedroom6 => f.write_str("BEDROOM_6"),
+                Self::Bedroom7 => f.write_str("BEDROOM_7"),
+                Self::Bedroom8 => f.write_str("BEDROOM_8"),
+                Self::Bedroom9 => f.write_str("BEDROOM_9"),
+                Self::Bedroom10 => f.write_str("BEDROOM_10"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BedroomAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MASTER" => Ok(Self::Master),
+                "QUEEN" => Ok(Self::Queen),
+                "JUNIOR" => Ok(Self::Junior),
+                "DORMITORY" => Ok(Self::Dormitory),
+                "BEDROOM_1" => Ok(Self::Bedroom1),
+                "BEDROOM_2" => Ok(Self::Bedroom2),
+                "BEDROOM_3" => Ok(Self::Bedroom3),
+                "BEDROOM_4" => Ok(Self::Bedroom4),
+                "BEDROOM_5" => Ok(Self::Bedroom5),
+                "BEDROOM_6" => Ok(Self::Bedroom6),
+                "BEDROOM_7" => Ok(Self::Bedroom7),
+                "BEDROOM_8" => Ok(Self::Bedroom8),
+                "BEDROOM_9" => Ok(Self::Bedroom9),
+                "BEDROOM_10" => Ok(Self::Bedroom10),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BedroomAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BedroomAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BedroomAuthenticatedEntity`
@@ -645,7 +749,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BedroomAuthenticatedEntityType {
-        Known(Known),
+        Known(BedroomAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BedroomAuthenticatedEntityType {
@@ -656,9 +760,115 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BedroomAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BedroomAuthenticatedEntityTypeKnown>
+    for BedroomAuthenticatedEntityType {
+        fn from(value: BedroomAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BedroomAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BedroomAuthenticatedEntityTypeKnown {
+        #[serde(rename = "MASTER")]
+        Master,
+        #[serde(rename = "QUEEN")]
+        Queen,
+        #[serde(rename = "JUNIOR")]
+        Junior,
+        #[serde(rename = "DORMITORY")]
+        Dormitory,
+        #[serde(rename = "BEDROOM_1")]
+        Bedroom1,
+        #[serde(rename = "BEDROOM_2")]
+        Bedroom2,
+        #[serde(rename = "BEDROOM_3")]
+        Bedroom3,
+        #[serde(rename = "BEDROOM_4")]
+        Bedroom4,
+        #[serde(rename = "BEDROOM_5")]
+        Bedroom5,
+        #[serde(rename = "BEDROOM_6")]
+        Bedroom6,
+        #[serde(rename = "BEDROOM_7")]
+        Bedroom7,
+        #[serde(rename = "BEDROOM_8")]
+        Bedroom8,
+        #[serde(rename = "BEDROOM_9")]
+        Bedroom9,
+        #[serde(rename = "BEDROOM_10")]
+        Bedroom10,
+    }
+    impl ::std::fmt::Display for BedroomAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Master => f.write_str("MASTER"),
+                Self::Queen => f.write_str("QUEEN"),
+                Self::Junior => f.write_str("JUNIOR"),
+                Self::Dormitory => f.write_str("DORMITORY"),
+                Self::Bedroom1 => f.write_str("BEDROOM_1"),
+                Self::Bedroom2 => f.write_str("BEDROOM_2"),
+                Self::Bedroom3 => f.write_str("BEDROOM_3"),
+                Self::Bedroom4 => f.write_str("BEDROOM_4"),
+                Self::Bedroom5 => f.write_str("BEDROOM_5"),
+                Self::Bedroom6 => f.write_str("BEDROOM_6"),
+                Self::Bedroom7 => f.write_str("BEDROOM_7"),
+                Self::Bedroom8 => f.write_str("BEDROOM_8"),
+                Self::Bedroom9 => f.write_str("BEDROOM_9"),
+                Self::Bedroom10 => f.write_str("BEDROOM_10"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BedroomAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MASTER" => Ok(Self::Master),
+                "QUEEN" => Ok(Self::Queen),
+                "JUNIOR" => Ok(Self::Junior),
+                "DORMITORY" => Ok(Self::Dormitory),
+                "BEDROOM_1" => Ok(Self::Bedroom1),
+                "BEDROOM_2" => Ok(Self::Bedroom2),
+                "BEDROOM_3" => Ok(Self::Bedroom3),
+                "BEDROOM_4" => Ok(Self::Bedroom4),
+                "BEDROOM_5" => Ok(Self::Bedroom5),
+                "BEDROOM_6" => Ok(Self::Bedroom6),
+                "BEDROOM_7" => Ok(Self::Bedroom7),
+                "BEDROOM_8" => Ok(Self::Bedroom8),
+                "BEDROOM_9" => Ok(Self::Bedroom9),
+                "BEDROOM_10" => Ok(Self::Bedroom10),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BedroomAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BedroomAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BedroomBooker`
@@ -692,7 +902,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BedroomBookerType {
-        Known(Known),
+        Known(BedroomBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BedroomBookerType {
@@ -703,9 +913,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BedroomBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BedroomBookerTypeKnown> for BedroomBookerType {
+        fn from(value: BedroomBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BedroomBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BedroomBookerTypeKnown {
+        #[serde(rename = "MASTER")]
+        Master,
+        #[serde(rename = "QUEEN")]
+        Queen,
+        #[serde(rename = "JUNIOR")]
+        Junior,
+        #[serde(rename = "DORMITORY")]
+        Dormitory,
+        #[serde(rename = "BEDROOM_1")]
+        Bedroom1,
+        #[serde(rename = "BEDROOM_2")]
+        Bedroom2,
+        #[serde(rename = "BEDROOM_3")]
+        Bedroom3,
+        #[serde(rename = "BEDROOM_4")]
+        Bedroom4,
+        #[serde(rename = "BEDROOM_5")]
+        Bedroom5,
+        #[serde(rename = "BEDROOM_6")]
+        Bedroom6,
+        #[serde(rename = "BEDROOM_7")]
+        Bedroom7,
+        #[serde(rename = "BEDROOM_8")]
+        Bedroom8,
+        #[serde(rename = "BEDROOM_9")]
+        Bedroom9,
+        #[serde(rename = "BEDROOM_10")]
+        Bedroom10,
+    }
+    impl ::std::fmt::Display for BedroomBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Master => f.write_str("MASTER"),
+                Self::Queen => f.write_str("QUEEN"),
+                Self::Junior => f.write_str("JUNIOR"),
+                Self::Dormitory => f.write_str("DORMITORY"),
+                Self::Bedroom1 => f.write_str("BEDROOM_1"),
+                Self::Bedroom2 => f.write_str("BEDROOM_2"),
+                Self::Bedroom3 => f.write_str("BEDROOM_3"),
+                Self::Bedroom4 => f.write_str("BEDROOM_4"),
+                Self::Bedroom5 => f.write_str("BEDROOM_5"),
+                Self::Bedroom6 => f.write_str("BEDROOM_6"),
+                Self::Bedroom7 => f.write_str("BEDROOM_7"),
+                Self::Bedroom8 => f.write_str("BEDROOM_8"),
+                Self::Bedroom9 => f.write_str("BEDROOM_9"),
+                Self::Bedroom10 => f.write_str("BEDROOM_10"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BedroomBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MASTER" => Ok(Self::Master),
+                "QUEEN" => Ok(Self::Queen),
+                "JUNIOR" => Ok(Self::Junior),
+                "DORMITORY" => Ok(Self::Dormitory),
+                "BEDROOM_1" => Ok(Self::Bedroom1),
+                "BEDROOM_2" => Ok(Self::Bedroom2),
+                "BEDROOM_3" => Ok(Self::Bedroom3),
+                "BEDROOM_4" => Ok(Self::Bedroom4),
+                "BEDROOM_5" => Ok(Self::Bedroom5),
+                "BEDROOM_6" => Ok(Self::Bedroom6),
+                "BEDROOM_7" => Ok(Self::Bedroom7),
+                "BEDROOM_8" => Ok(Self::Bedroom8),
+                "BEDROOM_9" => Ok(Self::Bedroom9),
+                "BEDROOM_10" => Ok(Self::Bedroom10),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BedroomBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BedroomBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BedroomConfigurationAgent`
@@ -873,7 +1187,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryAgentType {
-        Known(Known),
+        Known(BeneficiaryAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryAgentType {
@@ -884,9 +1198,81 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryAgentTypeKnown> for BeneficiaryAgentType {
+        fn from(value: BeneficiaryAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryAgentTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "PLATFORM_FEE")]
+        PlatformFee,
+        #[serde(rename = "COMMISSION")]
+        Commission,
+        #[serde(rename = "AFFILIATE_AGENCY_FEE")]
+        AffiliateAgencyFee,
+        #[serde(rename = "SUPPLIER_AGENCY_FEE")]
+        SupplierAgencyFee,
+        #[serde(rename = "SALE")]
+        Sale,
+    }
+    impl ::std::fmt::Display for BeneficiaryAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::PlatformFee => f.write_str("PLATFORM_FEE"),
+                Self::Commission => f.write_str("COMMISSION"),
+                Self::AffiliateAgencyFee => f.write_str("AFFILIATE_AGENCY_FEE"),
+                Self::SupplierAgencyFee => f.write_str("SUPPLIER_AGENCY_FEE"),
+                Self::Sale => f.write_str("SALE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "PLATFORM_FEE" => Ok(Self::PlatformFee),
+                "COMMISSION" => Ok(Self::Commission),
+                "AFFILIATE_AGENCY_FEE" => Ok(Self::AffiliateAgencyFee),
+                "SUPPLIER_AGENCY_FEE" => Ok(Self::SupplierAgencyFee),
+                "SALE" => Ok(Self::Sale),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BeneficiaryAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Beneficiary is a registered account with rights to compensation within a booking.
@@ -988,7 +1374,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryAuthenticatedEntityType {
-        Known(Known),
+        Known(BeneficiaryAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryAuthenticatedEntityType {
@@ -999,9 +1385,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryAuthenticatedEntityTypeKnown>
+    for BeneficiaryAuthenticatedEntityType {
+        fn from(value: BeneficiaryAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryAuthenticatedEntityTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "PLATFORM_FEE")]
+        PlatformFee,
+        #[serde(rename = "COMMISSION")]
+        Commission,
+        #[serde(rename = "AFFILIATE_AGENCY_FEE")]
+        AffiliateAgencyFee,
+        #[serde(rename = "SUPPLIER_AGENCY_FEE")]
+        SupplierAgencyFee,
+        #[serde(rename = "SALE")]
+        Sale,
+    }
+    impl ::std::fmt::Display for BeneficiaryAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::PlatformFee => f.write_str("PLATFORM_FEE"),
+                Self::Commission => f.write_str("COMMISSION"),
+                Self::AffiliateAgencyFee => f.write_str("AFFILIATE_AGENCY_FEE"),
+                Self::SupplierAgencyFee => f.write_str("SUPPLIER_AGENCY_FEE"),
+                Self::Sale => f.write_str("SALE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "PLATFORM_FEE" => Ok(Self::PlatformFee),
+                "COMMISSION" => Ok(Self::Commission),
+                "AFFILIATE_AGENCY_FEE" => Ok(Self::AffiliateAgencyFee),
+                "SUPPLIER_AGENCY_FEE" => Ok(Self::SupplierAgencyFee),
+                "SALE" => Ok(Self::Sale),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BeneficiaryAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Beneficiary is a registered account with rights to compensation within a booking.
@@ -1103,7 +1563,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryBookerType {
-        Known(Known),
+        Known(BeneficiaryBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryBookerType {
@@ -1114,9 +1574,81 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryBookerTypeKnown> for BeneficiaryBookerType {
+        fn from(value: BeneficiaryBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryBookerTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "PLATFORM_FEE")]
+        PlatformFee,
+        #[serde(rename = "COMMISSION")]
+        Commission,
+        #[serde(rename = "AFFILIATE_AGENCY_FEE")]
+        AffiliateAgencyFee,
+        #[serde(rename = "SUPPLIER_AGENCY_FEE")]
+        SupplierAgencyFee,
+        #[serde(rename = "SALE")]
+        Sale,
+    }
+    impl ::std::fmt::Display for BeneficiaryBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::PlatformFee => f.write_str("PLATFORM_FEE"),
+                Self::Commission => f.write_str("COMMISSION"),
+                Self::AffiliateAgencyFee => f.write_str("AFFILIATE_AGENCY_FEE"),
+                Self::SupplierAgencyFee => f.write_str("SUPPLIER_AGENCY_FEE"),
+                Self::Sale => f.write_str("SALE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "PLATFORM_FEE" => Ok(Self::PlatformFee),
+                "COMMISSION" => Ok(Self::Commission),
+                "AFFILIATE_AGENCY_FEE" => Ok(Self::AffiliateAgencyFee),
+                "SUPPLIER_AGENCY_FEE" => Ok(Self::SupplierAgencyFee),
+                "SALE" => Ok(Self::Sale),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BeneficiaryBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A variable charge can be a fixed amount or a percentage.
@@ -1150,7 +1682,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryChargeAgentType {
-        Known(Known),
+        Known(BeneficiaryChargeAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryChargeAgentType {
@@ -1161,9 +1693,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryChargeAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryChargeAgentTypeKnown>
+    for BeneficiaryChargeAgentType {
+        fn from(value: BeneficiaryChargeAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryChargeAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryChargeAgentTypeKnown {
+        #[serde(rename = "PERCENTAGE")]
+        Percentage,
+        #[serde(rename = "REMAINDER")]
+        Remainder,
+    }
+    impl ::std::fmt::Display for BeneficiaryChargeAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Percentage => f.write_str("PERCENTAGE"),
+                Self::Remainder => f.write_str("REMAINDER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryChargeAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PERCENTAGE" => Ok(Self::Percentage),
+                "REMAINDER" => Ok(Self::Remainder),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryChargeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BeneficiaryChargeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A variable charge can be a fixed amount or a percentage.
@@ -1197,7 +1787,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryChargeAuthenticatedEntityType {
-        Known(Known),
+        Known(BeneficiaryChargeAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryChargeAuthenticatedEntityType {
@@ -1208,9 +1798,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryChargeAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryChargeAuthenticatedEntityTypeKnown>
+    for BeneficiaryChargeAuthenticatedEntityType {
+        fn from(value: BeneficiaryChargeAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryChargeAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryChargeAuthenticatedEntityTypeKnown {
+        #[serde(rename = "PERCENTAGE")]
+        Percentage,
+        #[serde(rename = "REMAINDER")]
+        Remainder,
+    }
+    impl ::std::fmt::Display for BeneficiaryChargeAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Percentage => f.write_str("PERCENTAGE"),
+                Self::Remainder => f.write_str("REMAINDER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryChargeAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PERCENTAGE" => Ok(Self::Percentage),
+                "REMAINDER" => Ok(Self::Remainder),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for BeneficiaryChargeAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BeneficiaryChargeAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A variable charge can be a fixed amount or a percentage.
@@ -1244,7 +1893,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BeneficiaryChargeBookerType {
-        Known(Known),
+        Known(BeneficiaryChargeBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BeneficiaryChargeBookerType {
@@ -1255,9 +1904,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BeneficiaryChargeBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BeneficiaryChargeBookerTypeKnown>
+    for BeneficiaryChargeBookerType {
+        fn from(value: BeneficiaryChargeBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BeneficiaryChargeBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BeneficiaryChargeBookerTypeKnown {
+        #[serde(rename = "PERCENTAGE")]
+        Percentage,
+        #[serde(rename = "REMAINDER")]
+        Remainder,
+    }
+    impl ::std::fmt::Display for BeneficiaryChargeBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Percentage => f.write_str("PERCENTAGE"),
+                Self::Remainder => f.write_str("REMAINDER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BeneficiaryChargeBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PERCENTAGE" => Ok(Self::Percentage),
+                "REMAINDER" => Ok(Self::Remainder),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BeneficiaryChargeBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BeneficiaryChargeBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingAgent`
@@ -1614,7 +2321,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAgentBookingStatus {
-        Known(Known),
+        Known(BookingAgentBookingStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAgentBookingStatus {
@@ -1625,9 +2332,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAgentBookingStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAgentBookingStatusKnown>
+    for BookingAgentBookingStatus {
+        fn from(value: BookingAgentBookingStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAgentBookingStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAgentBookingStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingAgentBookingStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAgentBookingStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAgentBookingStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAgentBookingStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Communicates whether the booking was created normally or if it failed or was just for testing.
@@ -1640,7 +2429,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAgentCreation {
-        Known(Known),
+        Known(BookingAgentCreationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAgentCreation {
@@ -1651,9 +2440,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAgentCreation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAgentCreationKnown> for BookingAgentCreation {
+        fn from(value: BookingAgentCreationKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAgentCreationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAgentCreationKnown {
+        #[serde(rename = "NORMAL")]
+        Normal,
+        #[serde(rename = "TEST")]
+        Test,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for BookingAgentCreationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Normal => f.write_str("NORMAL"),
+                Self::Test => f.write_str("TEST"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAgentCreationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NORMAL" => Ok(Self::Normal),
+                "TEST" => Ok(Self::Test),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAgentCreationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingAgentCreationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///How the booking was paid for: STRIPE or AGENT.
@@ -1666,7 +2515,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAgentPaymentType {
-        Known(Known),
+        Known(BookingAgentPaymentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAgentPaymentType {
@@ -1677,9 +2526,66 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAgentPaymentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAgentPaymentTypeKnown> for BookingAgentPaymentType {
+        fn from(value: BookingAgentPaymentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAgentPaymentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAgentPaymentTypeKnown {
+        #[serde(rename = "STRIPE")]
+        Stripe,
+        #[serde(rename = "AGENT")]
+        Agent,
+    }
+    impl ::std::fmt::Display for BookingAgentPaymentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Stripe => f.write_str("STRIPE"),
+                Self::Agent => f.write_str("AGENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAgentPaymentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRIPE" => Ok(Self::Stripe),
+                "AGENT" => Ok(Self::Agent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAgentPaymentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAgentPaymentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingAncillaryAgent`
@@ -1763,7 +2669,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryAgentPricingType {
-        Known(Known),
+        Known(BookingAncillaryAgentPricingTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryAgentPricingType {
@@ -1774,9 +2680,115 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryAgentPricingType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryAgentPricingTypeKnown>
+    for BookingAncillaryAgentPricingType {
+        fn from(value: BookingAncillaryAgentPricingTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryAgentPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryAgentPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display for BookingAncillaryAgentPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryAgentPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryAgentPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryAgentPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Inventory type
@@ -1789,7 +2801,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryAgentType {
-        Known(Known),
+        Known(BookingAncillaryAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryAgentType {
@@ -1800,9 +2812,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryAgentTypeKnown>
+    for BookingAncillaryAgentType {
+        fn from(value: BookingAncillaryAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryAgentTypeKnown {
+        #[serde(rename = "ROOM_TYPE_ANCILLARY")]
+        RoomTypeAncillary,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display for BookingAncillaryAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RoomTypeAncillary => f.write_str("ROOM_TYPE_ANCILLARY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ROOM_TYPE_ANCILLARY" => Ok(Self::RoomTypeAncillary),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "SPA" => Ok(Self::Spa),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ACTIVITY" => Ok(Self::Activity),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingAncillaryAuthenticatedEntity`
@@ -1888,7 +2982,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryAuthenticatedEntityPricingType {
-        Known(Known),
+        Known(BookingAncillaryAuthenticatedEntityPricingTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryAuthenticatedEntityPricingType {
@@ -1899,9 +2993,116 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryAuthenticatedEntityPricingType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryAuthenticatedEntityPricingTypeKnown>
+    for BookingAncillaryAuthenticatedEntityPricingType {
+        fn from(value: BookingAncillaryAuthenticatedEntityPricingTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryAuthenticatedEntityPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryAuthenticatedEntityPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display for BookingAncillaryAuthenticatedEntityPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryAuthenticatedEntityPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for BookingAncillaryAuthenticatedEntityPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryAuthenticatedEntityPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Inventory type
@@ -1914,7 +3115,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryAuthenticatedEntityType {
-        Known(Known),
+        Known(BookingAncillaryAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryAuthenticatedEntityType {
@@ -1925,9 +3126,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryAuthenticatedEntityTypeKnown>
+    for BookingAncillaryAuthenticatedEntityType {
+        fn from(value: BookingAncillaryAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryAuthenticatedEntityTypeKnown {
+        #[serde(rename = "ROOM_TYPE_ANCILLARY")]
+        RoomTypeAncillary,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display for BookingAncillaryAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RoomTypeAncillary => f.write_str("ROOM_TYPE_ANCILLARY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ROOM_TYPE_ANCILLARY" => Ok(Self::RoomTypeAncillary),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "SPA" => Ok(Self::Spa),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ACTIVITY" => Ok(Self::Activity),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingAncillaryBooker`
@@ -2011,7 +3294,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryBookerPricingType {
-        Known(Known),
+        Known(BookingAncillaryBookerPricingTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryBookerPricingType {
@@ -2022,9 +3305,115 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryBookerPricingType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryBookerPricingTypeKnown>
+    for BookingAncillaryBookerPricingType {
+        fn from(value: BookingAncillaryBookerPricingTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryBookerPricingTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryBookerPricingTypeKnown {
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_NIGHT")]
+        PerNight,
+        #[serde(rename = "PER_USE")]
+        PerUse,
+        #[serde(rename = "PER_HOUR")]
+        PerHour,
+        #[serde(rename = "PER_PERSON")]
+        PerPerson,
+        #[serde(rename = "PER_PERSON_PER_NIGHT")]
+        PerPersonPerNight,
+        #[serde(rename = "PER_PERSON_PER_HOUR")]
+        PerPersonPerHour,
+        #[serde(rename = "PER_ADULT")]
+        PerAdult,
+        #[serde(rename = "PER_ADULT_PER_NIGHT")]
+        PerAdultPerNight,
+        #[serde(rename = "PER_ADULT_PER_HOUR")]
+        PerAdultPerHour,
+        #[serde(rename = "PER_CHILD")]
+        PerChild,
+        #[serde(rename = "PER_CHILD_PER_NIGHT")]
+        PerChildPerNight,
+        #[serde(rename = "PER_CHILD_PER_HOUR")]
+        PerChildPerHour,
+    }
+    impl ::std::fmt::Display for BookingAncillaryBookerPricingTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerNight => f.write_str("PER_NIGHT"),
+                Self::PerUse => f.write_str("PER_USE"),
+                Self::PerHour => f.write_str("PER_HOUR"),
+                Self::PerPerson => f.write_str("PER_PERSON"),
+                Self::PerPersonPerNight => f.write_str("PER_PERSON_PER_NIGHT"),
+                Self::PerPersonPerHour => f.write_str("PER_PERSON_PER_HOUR"),
+                Self::PerAdult => f.write_str("PER_ADULT"),
+                Self::PerAdultPerNight => f.write_str("PER_ADULT_PER_NIGHT"),
+                Self::PerAdultPerHour => f.write_str("PER_ADULT_PER_HOUR"),
+                Self::PerChild => f.write_str("PER_CHILD"),
+                Self::PerChildPerNight => f.write_str("PER_CHILD_PER_NIGHT"),
+                Self::PerChildPerHour => f.write_str("PER_CHILD_PER_HOUR"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryBookerPricingTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_NIGHT" => Ok(Self::PerNight),
+                "PER_USE" => Ok(Self::PerUse),
+                "PER_HOUR" => Ok(Self::PerHour),
+                "PER_PERSON" => Ok(Self::PerPerson),
+                "PER_PERSON_PER_NIGHT" => Ok(Self::PerPersonPerNight),
+                "PER_PERSON_PER_HOUR" => Ok(Self::PerPersonPerHour),
+                "PER_ADULT" => Ok(Self::PerAdult),
+                "PER_ADULT_PER_NIGHT" => Ok(Self::PerAdultPerNight),
+                "PER_ADULT_PER_HOUR" => Ok(Self::PerAdultPerHour),
+                "PER_CHILD" => Ok(Self::PerChild),
+                "PER_CHILD_PER_NIGHT" => Ok(Self::PerChildPerNight),
+                "PER_CHILD_PER_HOUR" => Ok(Self::PerChildPerHour),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryBookerPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryBookerPricingTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Inventory type
@@ -2037,7 +3426,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingAncillaryBookerType {
-        Known(Known),
+        Known(BookingAncillaryBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingAncillaryBookerType {
@@ -2048,9 +3437,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingAncillaryBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingAncillaryBookerTypeKnown>
+    for BookingAncillaryBookerType {
+        fn from(value: BookingAncillaryBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingAncillaryBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingAncillaryBookerTypeKnown {
+        #[serde(rename = "ROOM_TYPE_ANCILLARY")]
+        RoomTypeAncillary,
+        #[serde(rename = "ADD_ON")]
+        AddOn,
+        #[serde(rename = "MEETING_ROOM")]
+        MeetingRoom,
+        #[serde(rename = "SPA")]
+        Spa,
+        #[serde(rename = "RESTAURANT")]
+        Restaurant,
+        #[serde(rename = "ACTIVITY")]
+        Activity,
+        #[serde(rename = "ATTRACTION")]
+        Attraction,
+        #[serde(rename = "PLACE")]
+        Place,
+    }
+    impl ::std::fmt::Display for BookingAncillaryBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::RoomTypeAncillary => f.write_str("ROOM_TYPE_ANCILLARY"),
+                Self::AddOn => f.write_str("ADD_ON"),
+                Self::MeetingRoom => f.write_str("MEETING_ROOM"),
+                Self::Spa => f.write_str("SPA"),
+                Self::Restaurant => f.write_str("RESTAURANT"),
+                Self::Activity => f.write_str("ACTIVITY"),
+                Self::Attraction => f.write_str("ATTRACTION"),
+                Self::Place => f.write_str("PLACE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingAncillaryBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ROOM_TYPE_ANCILLARY" => Ok(Self::RoomTypeAncillary),
+                "ADD_ON" => Ok(Self::AddOn),
+                "MEETING_ROOM" => Ok(Self::MeetingRoom),
+                "SPA" => Ok(Self::Spa),
+                "RESTAURANT" => Ok(Self::Restaurant),
+                "ACTIVITY" => Ok(Self::Activity),
+                "ATTRACTION" => Ok(Self::Attraction),
+                "PLACE" => Ok(Self::Place),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingAncillaryBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingAncillaryBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingBooker`
@@ -2407,7 +3878,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingBookerBookingStatus {
-        Known(Known),
+        Known(BookingBookerBookingStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingBookerBookingStatus {
@@ -2418,9 +3889,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingBookerBookingStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingBookerBookingStatusKnown>
+    for BookingBookerBookingStatus {
+        fn from(value: BookingBookerBookingStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingBookerBookingStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingBookerBookingStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingBookerBookingStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingBookerBookingStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingBookerBookingStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingBookerBookingStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Communicates whether the booking was created normally or if it failed or was just for testing.
@@ -2433,7 +3986,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingBookerCreation {
-        Known(Known),
+        Known(BookingBookerCreationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingBookerCreation {
@@ -2444,9 +3997,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingBookerCreation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingBookerCreationKnown> for BookingBookerCreation {
+        fn from(value: BookingBookerCreationKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingBookerCreationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingBookerCreationKnown {
+        #[serde(rename = "NORMAL")]
+        Normal,
+        #[serde(rename = "TEST")]
+        Test,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for BookingBookerCreationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Normal => f.write_str("NORMAL"),
+                Self::Test => f.write_str("TEST"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingBookerCreationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NORMAL" => Ok(Self::Normal),
+                "TEST" => Ok(Self::Test),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingBookerCreationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for BookingBookerCreationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///How the booking was paid for: STRIPE or AGENT.
@@ -2459,7 +4072,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingBookerPaymentType {
-        Known(Known),
+        Known(BookingBookerPaymentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingBookerPaymentType {
@@ -2470,9 +4083,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingBookerPaymentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingBookerPaymentTypeKnown>
+    for BookingBookerPaymentType {
+        fn from(value: BookingBookerPaymentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingBookerPaymentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingBookerPaymentTypeKnown {
+        #[serde(rename = "STRIPE")]
+        Stripe,
+        #[serde(rename = "AGENT")]
+        Agent,
+    }
+    impl ::std::fmt::Display for BookingBookerPaymentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Stripe => f.write_str("STRIPE"),
+                Self::Agent => f.write_str("AGENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingBookerPaymentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRIPE" => Ok(Self::Stripe),
+                "AGENT" => Ok(Self::Agent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingBookerPaymentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingBookerPaymentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingCancellationAgent`
@@ -2523,7 +4194,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCancellationAgentCancellationType {
-        Known(Known),
+        Known(BookingCancellationAgentCancellationTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCancellationAgentCancellationType {
@@ -2534,9 +4205,84 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCancellationAgentCancellationType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCancellationAgentCancellationTypeKnown>
+    for BookingCancellationAgentCancellationType {
+        fn from(value: BookingCancellationAgentCancellationTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCancellationAgentCancellationTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCancellationAgentCancellationTypeKnown {
+        #[serde(rename = "DUPLICATE")]
+        Duplicate,
+        #[serde(rename = "CANCELLATION")]
+        Cancellation,
+        #[serde(rename = "NO_SHOW")]
+        NoShow,
+        #[serde(rename = "CC_INVALID")]
+        CcInvalid,
+        #[serde(rename = "CC_INSUFFICIENT")]
+        CcInsufficient,
+        #[serde(rename = "DISCRETIONARY")]
+        Discretionary,
+    }
+    impl ::std::fmt::Display for BookingCancellationAgentCancellationTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Duplicate => f.write_str("DUPLICATE"),
+                Self::Cancellation => f.write_str("CANCELLATION"),
+                Self::NoShow => f.write_str("NO_SHOW"),
+                Self::CcInvalid => f.write_str("CC_INVALID"),
+                Self::CcInsufficient => f.write_str("CC_INSUFFICIENT"),
+                Self::Discretionary => f.write_str("DISCRETIONARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCancellationAgentCancellationTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DUPLICATE" => Ok(Self::Duplicate),
+                "CANCELLATION" => Ok(Self::Cancellation),
+                "NO_SHOW" => Ok(Self::NoShow),
+                "CC_INVALID" => Ok(Self::CcInvalid),
+                "CC_INSUFFICIENT" => Ok(Self::CcInsufficient),
+                "DISCRETIONARY" => Ok(Self::Discretionary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for BookingCancellationAgentCancellationTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingCancellationAgentCancellationTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Who cancelled the booking.
@@ -2549,7 +4295,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCancellationAgentCancellerType {
-        Known(Known),
+        Known(BookingCancellationAgentCancellerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCancellationAgentCancellerType {
@@ -2560,9 +4306,87 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCancellationAgentCancellerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCancellationAgentCancellerTypeKnown>
+    for BookingCancellationAgentCancellerType {
+        fn from(value: BookingCancellationAgentCancellerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCancellationAgentCancellerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCancellationAgentCancellerTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST")]
+        Guest,
+        #[serde(rename = "ADMIN")]
+        Admin,
+        #[serde(rename = "AGENT")]
+        Agent,
+        #[serde(rename = "ACQUIRER")]
+        Acquirer,
+        #[serde(rename = "SALES_CHANNEL")]
+        SalesChannel,
+        #[serde(rename = "SYSTEM")]
+        System,
+    }
+    impl ::std::fmt::Display for BookingCancellationAgentCancellerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Guest => f.write_str("GUEST"),
+                Self::Admin => f.write_str("ADMIN"),
+                Self::Agent => f.write_str("AGENT"),
+                Self::Acquirer => f.write_str("ACQUIRER"),
+                Self::SalesChannel => f.write_str("SALES_CHANNEL"),
+                Self::System => f.write_str("SYSTEM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCancellationAgentCancellerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST" => Ok(Self::Guest),
+                "ADMIN" => Ok(Self::Admin),
+                "AGENT" => Ok(Self::Agent),
+                "ACQUIRER" => Ok(Self::Acquirer),
+                "SALES_CHANNEL" => Ok(Self::SalesChannel),
+                "SYSTEM" => Ok(Self::System),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingCancellationAgentCancellerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingCancellationAgentCancellerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingCancellationBooker`
@@ -2613,7 +4437,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCancellationBookerCancellationType {
-        Known(Known),
+        Known(BookingCancellationBookerCancellationTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCancellationBookerCancellationType {
@@ -2624,9 +4448,84 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCancellationBookerCancellationType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCancellationBookerCancellationTypeKnown>
+    for BookingCancellationBookerCancellationType {
+        fn from(value: BookingCancellationBookerCancellationTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCancellationBookerCancellationTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCancellationBookerCancellationTypeKnown {
+        #[serde(rename = "DUPLICATE")]
+        Duplicate,
+        #[serde(rename = "CANCELLATION")]
+        Cancellation,
+        #[serde(rename = "NO_SHOW")]
+        NoShow,
+        #[serde(rename = "CC_INVALID")]
+        CcInvalid,
+        #[serde(rename = "CC_INSUFFICIENT")]
+        CcInsufficient,
+        #[serde(rename = "DISCRETIONARY")]
+        Discretionary,
+    }
+    impl ::std::fmt::Display for BookingCancellationBookerCancellationTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Duplicate => f.write_str("DUPLICATE"),
+                Self::Cancellation => f.write_str("CANCELLATION"),
+                Self::NoShow => f.write_str("NO_SHOW"),
+                Self::CcInvalid => f.write_str("CC_INVALID"),
+                Self::CcInsufficient => f.write_str("CC_INSUFFICIENT"),
+                Self::Discretionary => f.write_str("DISCRETIONARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCancellationBookerCancellationTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DUPLICATE" => Ok(Self::Duplicate),
+                "CANCELLATION" => Ok(Self::Cancellation),
+                "NO_SHOW" => Ok(Self::NoShow),
+                "CC_INVALID" => Ok(Self::CcInvalid),
+                "CC_INSUFFICIENT" => Ok(Self::CcInsufficient),
+                "DISCRETIONARY" => Ok(Self::Discretionary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for BookingCancellationBookerCancellationTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingCancellationBookerCancellationTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Who cancelled the booking.
@@ -2639,7 +4538,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingCancellationBookerCancellerType {
-        Known(Known),
+        Known(BookingCancellationBookerCancellerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingCancellationBookerCancellerType {
@@ -2650,9 +4549,87 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingCancellationBookerCancellerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingCancellationBookerCancellerTypeKnown>
+    for BookingCancellationBookerCancellerType {
+        fn from(value: BookingCancellationBookerCancellerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingCancellationBookerCancellerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingCancellationBookerCancellerTypeKnown {
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "GUEST")]
+        Guest,
+        #[serde(rename = "ADMIN")]
+        Admin,
+        #[serde(rename = "AGENT")]
+        Agent,
+        #[serde(rename = "ACQUIRER")]
+        Acquirer,
+        #[serde(rename = "SALES_CHANNEL")]
+        SalesChannel,
+        #[serde(rename = "SYSTEM")]
+        System,
+    }
+    impl ::std::fmt::Display for BookingCancellationBookerCancellerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Guest => f.write_str("GUEST"),
+                Self::Admin => f.write_str("ADMIN"),
+                Self::Agent => f.write_str("AGENT"),
+                Self::Acquirer => f.write_str("ACQUIRER"),
+                Self::SalesChannel => f.write_str("SALES_CHANNEL"),
+                Self::System => f.write_str("SYSTEM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingCancellationBookerCancellerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HOTEL" => Ok(Self::Hotel),
+                "GUEST" => Ok(Self::Guest),
+                "ADMIN" => Ok(Self::Admin),
+                "AGENT" => Ok(Self::Agent),
+                "ACQUIRER" => Ok(Self::Acquirer),
+                "SALES_CHANNEL" => Ok(Self::SalesChannel),
+                "SYSTEM" => Ok(Self::System),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingCancellationBookerCancellerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingCancellationBookerCancellerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingConfirmationsAgent`
@@ -2906,7 +4883,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingPaymentDetailsAgentVendor {
-        Known(Known),
+        Known(BookingPaymentDetailsAgentVendorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingPaymentDetailsAgentVendor {
@@ -2917,9 +4894,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingPaymentDetailsAgentVendor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingPaymentDetailsAgentVendorKnown>
+    for BookingPaymentDetailsAgentVendor {
+        fn from(value: BookingPaymentDetailsAgentVendorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingPaymentDetailsAgentVendorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingPaymentDetailsAgentVendorKnown {
+        #[serde(rename = "STRIPE")]
+        Stripe,
+        #[serde(rename = "AGENT")]
+        Agent,
+        #[serde(rename = "REVOLUT")]
+        Revolut,
+        #[serde(rename = "TEST")]
+        Test,
+    }
+    impl ::std::fmt::Display for BookingPaymentDetailsAgentVendorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Stripe => f.write_str("STRIPE"),
+                Self::Agent => f.write_str("AGENT"),
+                Self::Revolut => f.write_str("REVOLUT"),
+                Self::Test => f.write_str("TEST"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingPaymentDetailsAgentVendorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRIPE" => Ok(Self::Stripe),
+                "AGENT" => Ok(Self::Agent),
+                "REVOLUT" => Ok(Self::Revolut),
+                "TEST" => Ok(Self::Test),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingPaymentDetailsAgentVendorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingPaymentDetailsAgentVendorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingPaymentDetailsBooker`
@@ -2980,7 +5023,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingPaymentDetailsBookerVendor {
-        Known(Known),
+        Known(BookingPaymentDetailsBookerVendorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingPaymentDetailsBookerVendor {
@@ -2991,9 +5034,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingPaymentDetailsBookerVendor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingPaymentDetailsBookerVendorKnown>
+    for BookingPaymentDetailsBookerVendor {
+        fn from(value: BookingPaymentDetailsBookerVendorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingPaymentDetailsBookerVendorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingPaymentDetailsBookerVendorKnown {
+        #[serde(rename = "STRIPE")]
+        Stripe,
+        #[serde(rename = "AGENT")]
+        Agent,
+        #[serde(rename = "REVOLUT")]
+        Revolut,
+        #[serde(rename = "TEST")]
+        Test,
+    }
+    impl ::std::fmt::Display for BookingPaymentDetailsBookerVendorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Stripe => f.write_str("STRIPE"),
+                Self::Agent => f.write_str("AGENT"),
+                Self::Revolut => f.write_str("REVOLUT"),
+                Self::Test => f.write_str("TEST"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingPaymentDetailsBookerVendorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRIPE" => Ok(Self::Stripe),
+                "AGENT" => Ok(Self::Agent),
+                "REVOLUT" => Ok(Self::Revolut),
+                "TEST" => Ok(Self::Test),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingPaymentDetailsBookerVendorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingPaymentDetailsBookerVendorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingPayoutAgent`
@@ -3168,7 +5277,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundAgentCancelOnRefund {
-        Known(Known),
+        Known(BookingRefundAgentCancelOnRefundKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundAgentCancelOnRefund {
@@ -3179,9 +5288,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundAgentCancelOnRefund {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundAgentCancelOnRefundKnown>
+    for BookingRefundAgentCancelOnRefund {
+        fn from(value: BookingRefundAgentCancelOnRefundKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundAgentCancelOnRefundKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundAgentCancelOnRefundKnown {
+        #[serde(rename = "NONE")]
+        None,
+        #[serde(rename = "CANCEL_ON_SUCCESSFUL_REFUND")]
+        CancelOnSuccessfulRefund,
+        #[serde(rename = "CANCEL_REGARDLESS")]
+        CancelRegardless,
+    }
+    impl ::std::fmt::Display for BookingRefundAgentCancelOnRefundKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::None => f.write_str("NONE"),
+                Self::CancelOnSuccessfulRefund => {
+                    f.write_str("CANCEL_ON_SUCCESSFUL_REFUND")
+                }
+                Self::CancelRegardless => f.write_str("CANCEL_REGARDLESS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundAgentCancelOnRefundKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NONE" => Ok(Self::None),
+                "CANCEL_ON_SUCCESSFUL_REFUND" => Ok(Self::CancelOnSuccessfulRefund),
+                "CANCEL_REGARDLESS" => Ok(Self::CancelRegardless),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundAgentCancelOnRefundKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundAgentCancelOnRefundKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Reason for the refund.
@@ -3194,7 +5367,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundAgentReason {
-        Known(Known),
+        Known(BookingRefundAgentReasonKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundAgentReason {
@@ -3205,9 +5378,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundAgentReason {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundAgentReasonKnown>
+    for BookingRefundAgentReason {
+        fn from(value: BookingRefundAgentReasonKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundAgentReasonKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundAgentReasonKnown {
+        #[serde(rename = "DUPLICATE")]
+        Duplicate,
+        #[serde(rename = "FRAUDULENT")]
+        Fraudulent,
+        #[serde(rename = "REQUESTED_BY_CUSTOMER")]
+        RequestedByCustomer,
+        #[serde(rename = "GUEST_COMPLAINT")]
+        GuestComplaint,
+        #[serde(rename = "GUEST_BOOKED_INCORRECT_DATE")]
+        GuestBookedIncorrectDate,
+        #[serde(rename = "GUEST_SICK")]
+        GuestSick,
+        #[serde(rename = "OVERBOOKING")]
+        Overbooking,
+        #[serde(rename = "EMERGENCY")]
+        Emergency,
+        #[serde(rename = "FLIGHT_CANCELLED")]
+        FlightCancelled,
+        #[serde(rename = "DEATH_IN_FAMILY")]
+        DeathInFamily,
+        #[serde(rename = "OTHER")]
+        Other,
+        #[serde(rename = "EXPIRED_UNCAPTURED_CHARGE")]
+        ExpiredUncapturedCharge,
+        #[serde(rename = "AVAILABILITY_CHECK_FAILED")]
+        AvailabilityCheckFailed,
+    }
+    impl ::std::fmt::Display for BookingRefundAgentReasonKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Duplicate => f.write_str("DUPLICATE"),
+                Self::Fraudulent => f.write_str("FRAUDULENT"),
+                Self::RequestedByCustomer => f.write_str("REQUESTED_BY_CUSTOMER"),
+                Self::GuestComplaint => f.write_str("GUEST_COMPLAINT"),
+                Self::GuestBookedIncorrectDate => {
+                    f.write_str("GUEST_BOOKED_INCORRECT_DATE")
+                }
+                Self::GuestSick => f.write_str("GUEST_SICK"),
+                Self::Overbooking => f.write_str("OVERBOOKING"),
+                Self::Emergency => f.write_str("EMERGENCY"),
+                Self::FlightCancelled => f.write_str("FLIGHT_CANCELLED"),
+                Self::DeathInFamily => f.write_str("DEATH_IN_FAMILY"),
+                Self::Other => f.write_str("OTHER"),
+                Self::ExpiredUncapturedCharge => f.write_str("EXPIRED_UNCAPTURED_CHARGE"),
+                Self::AvailabilityCheckFailed => f.write_str("AVAILABILITY_CHECK_FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundAgentReasonKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DUPLICATE" => Ok(Self::Duplicate),
+                "FRAUDULENT" => Ok(Self::Fraudulent),
+                "REQUESTED_BY_CUSTOMER" => Ok(Self::RequestedByCustomer),
+                "GUEST_COMPLAINT" => Ok(Self::GuestComplaint),
+                "GUEST_BOOKED_INCORRECT_DATE" => Ok(Self::GuestBookedIncorrectDate),
+                "GUEST_SICK" => Ok(Self::GuestSick),
+                "OVERBOOKING" => Ok(Self::Overbooking),
+                "EMERGENCY" => Ok(Self::Emergency),
+                "FLIGHT_CANCELLED" => Ok(Self::FlightCancelled),
+                "DEATH_IN_FAMILY" => Ok(Self::DeathInFamily),
+                "OTHER" => Ok(Self::Other),
+                "EXPIRED_UNCAPTURED_CHARGE" => Ok(Self::ExpiredUncapturedCharge),
+                "AVAILABILITY_CHECK_FAILED" => Ok(Self::AvailabilityCheckFailed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundAgentReasonKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundAgentReasonKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Who requested the refund.
@@ -3220,7 +5497,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundAgentRequestor {
-        Known(Known),
+        Known(BookingRefundAgentRequestorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundAgentRequestor {
@@ -3231,9 +5508,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundAgentRequestor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundAgentRequestorKnown>
+    for BookingRefundAgentRequestor {
+        fn from(value: BookingRefundAgentRequestorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundAgentRequestorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundAgentRequestorKnown {
+        #[serde(rename = "BY_SUPPLIER")]
+        BySupplier,
+        #[serde(rename = "BY_ADMIN")]
+        ByAdmin,
+        #[serde(rename = "BY_STRIPE")]
+        ByStripe,
+        #[serde(rename = "BY_SYSTEM")]
+        BySystem,
+        #[serde(rename = "BY_AGENT")]
+        ByAgent,
+        #[serde(rename = "BY_GUEST")]
+        ByGuest,
+    }
+    impl ::std::fmt::Display for BookingRefundAgentRequestorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::BySupplier => f.write_str("BY_SUPPLIER"),
+                Self::ByAdmin => f.write_str("BY_ADMIN"),
+                Self::ByStripe => f.write_str("BY_STRIPE"),
+                Self::BySystem => f.write_str("BY_SYSTEM"),
+                Self::ByAgent => f.write_str("BY_AGENT"),
+                Self::ByGuest => f.write_str("BY_GUEST"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundAgentRequestorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BY_SUPPLIER" => Ok(Self::BySupplier),
+                "BY_ADMIN" => Ok(Self::ByAdmin),
+                "BY_STRIPE" => Ok(Self::ByStripe),
+                "BY_SYSTEM" => Ok(Self::BySystem),
+                "BY_AGENT" => Ok(Self::ByAgent),
+                "BY_GUEST" => Ok(Self::ByGuest),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundAgentRequestorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundAgentRequestorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Current status of this refund.
@@ -3246,7 +5597,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundAgentStatus {
-        Known(Known),
+        Known(BookingRefundAgentStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundAgentStatus {
@@ -3257,9 +5608,79 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundAgentStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundAgentStatusKnown>
+    for BookingRefundAgentStatus {
+        fn from(value: BookingRefundAgentStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundAgentStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundAgentStatusKnown {
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "SUCCEEDED")]
+        Succeeded,
+        #[serde(rename = "CANCELED")]
+        Canceled,
+        #[serde(rename = "REQUIRES_ACTION")]
+        RequiresAction,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for BookingRefundAgentStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("PENDING"),
+                Self::Succeeded => f.write_str("SUCCEEDED"),
+                Self::Canceled => f.write_str("CANCELED"),
+                Self::RequiresAction => f.write_str("REQUIRES_ACTION"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundAgentStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING" => Ok(Self::Pending),
+                "SUCCEEDED" => Ok(Self::Succeeded),
+                "CANCELED" => Ok(Self::Canceled),
+                "REQUIRES_ACTION" => Ok(Self::RequiresAction),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundAgentStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundAgentStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingRefundBooker`
@@ -3338,7 +5759,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundBookerCancelOnRefund {
-        Known(Known),
+        Known(BookingRefundBookerCancelOnRefundKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundBookerCancelOnRefund {
@@ -3349,9 +5770,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundBookerCancelOnRefund {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundBookerCancelOnRefundKnown>
+    for BookingRefundBookerCancelOnRefund {
+        fn from(value: BookingRefundBookerCancelOnRefundKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundBookerCancelOnRefundKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundBookerCancelOnRefundKnown {
+        #[serde(rename = "NONE")]
+        None,
+        #[serde(rename = "CANCEL_ON_SUCCESSFUL_REFUND")]
+        CancelOnSuccessfulRefund,
+        #[serde(rename = "CANCEL_REGARDLESS")]
+        CancelRegardless,
+    }
+    impl ::std::fmt::Display for BookingRefundBookerCancelOnRefundKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::None => f.write_str("NONE"),
+                Self::CancelOnSuccessfulRefund => {
+                    f.write_str("CANCEL_ON_SUCCESSFUL_REFUND")
+                }
+                Self::CancelRegardless => f.write_str("CANCEL_REGARDLESS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundBookerCancelOnRefundKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NONE" => Ok(Self::None),
+                "CANCEL_ON_SUCCESSFUL_REFUND" => Ok(Self::CancelOnSuccessfulRefund),
+                "CANCEL_REGARDLESS" => Ok(Self::CancelRegardless),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundBookerCancelOnRefundKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundBookerCancelOnRefundKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Reason for the refund.
@@ -3364,7 +5849,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundBookerReason {
-        Known(Known),
+        Known(BookingRefundBookerReasonKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundBookerReason {
@@ -3375,9 +5860,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundBookerReason {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundBookerReasonKnown>
+    for BookingRefundBookerReason {
+        fn from(value: BookingRefundBookerReasonKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundBookerReasonKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundBookerReasonKnown {
+        #[serde(rename = "DUPLICATE")]
+        Duplicate,
+        #[serde(rename = "FRAUDULENT")]
+        Fraudulent,
+        #[serde(rename = "REQUESTED_BY_CUSTOMER")]
+        RequestedByCustomer,
+        #[serde(rename = "GUEST_COMPLAINT")]
+        GuestComplaint,
+        #[serde(rename = "GUEST_BOOKED_INCORRECT_DATE")]
+        GuestBookedIncorrectDate,
+        #[serde(rename = "GUEST_SICK")]
+        GuestSick,
+        #[serde(rename = "OVERBOOKING")]
+        Overbooking,
+        #[serde(rename = "EMERGENCY")]
+        Emergency,
+        #[serde(rename = "FLIGHT_CANCELLED")]
+        FlightCancelled,
+        #[serde(rename = "DEATH_IN_FAMILY")]
+        DeathInFamily,
+        #[serde(rename = "OTHER")]
+        Other,
+        #[serde(rename = "EXPIRED_UNCAPTURED_CHARGE")]
+        ExpiredUncapturedCharge,
+        #[serde(rename = "AVAILABILITY_CHECK_FAILED")]
+        AvailabilityCheckFailed,
+    }
+    impl ::std::fmt::Display for BookingRefundBookerReasonKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Duplicate => f.write_str("DUPLICATE"),
+                Self::Fraudulent => f.write_str("FRAUDULENT"),
+                Self::RequestedByCustomer => f.write_str("REQUESTED_BY_CUSTOMER"),
+                Self::GuestComplaint => f.write_str("GUEST_COMPLAINT"),
+                Self::GuestBookedIncorrectDate => {
+                    f.write_str("GUEST_BOOKED_INCORRECT_DATE")
+                }
+                Self::GuestSick => f.write_str("GUEST_SICK"),
+                Self::Overbooking => f.write_str("OVERBOOKING"),
+                Self::Emergency => f.write_str("EMERGENCY"),
+                Self::FlightCancelled => f.write_str("FLIGHT_CANCELLED"),
+                Self::DeathInFamily => f.write_str("DEATH_IN_FAMILY"),
+                Self::Other => f.write_str("OTHER"),
+                Self::ExpiredUncapturedCharge => f.write_str("EXPIRED_UNCAPTURED_CHARGE"),
+                Self::AvailabilityCheckFailed => f.write_str("AVAILABILITY_CHECK_FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundBookerReasonKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DUPLICATE" => Ok(Self::Duplicate),
+                "FRAUDULENT" => Ok(Self::Fraudulent),
+                "REQUESTED_BY_CUSTOMER" => Ok(Self::RequestedByCustomer),
+                "GUEST_COMPLAINT" => Ok(Self::GuestComplaint),
+                "GUEST_BOOKED_INCORRECT_DATE" => Ok(Self::GuestBookedIncorrectDate),
+                "GUEST_SICK" => Ok(Self::GuestSick),
+                "OVERBOOKING" => Ok(Self::Overbooking),
+                "EMERGENCY" => Ok(Self::Emergency),
+                "FLIGHT_CANCELLED" => Ok(Self::FlightCancelled),
+                "DEATH_IN_FAMILY" => Ok(Self::DeathInFamily),
+                "OTHER" => Ok(Self::Other),
+                "EXPIRED_UNCAPTURED_CHARGE" => Ok(Self::ExpiredUncapturedCharge),
+                "AVAILABILITY_CHECK_FAILED" => Ok(Self::AvailabilityCheckFailed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundBookerReasonKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundBookerReasonKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Who requested the refund.
@@ -3390,7 +5979,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundBookerRequestor {
-        Known(Known),
+        Known(BookingRefundBookerRequestorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundBookerRequestor {
@@ -3401,9 +5990,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundBookerRequestor {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundBookerRequestorKnown>
+    for BookingRefundBookerRequestor {
+        fn from(value: BookingRefundBookerRequestorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundBookerRequestorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundBookerRequestorKnown {
+        #[serde(rename = "BY_SUPPLIER")]
+        BySupplier,
+        #[serde(rename = "BY_ADMIN")]
+        ByAdmin,
+        #[serde(rename = "BY_STRIPE")]
+        ByStripe,
+        #[serde(rename = "BY_SYSTEM")]
+        BySystem,
+        #[serde(rename = "BY_AGENT")]
+        ByAgent,
+        #[serde(rename = "BY_GUEST")]
+        ByGuest,
+    }
+    impl ::std::fmt::Display for BookingRefundBookerRequestorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::BySupplier => f.write_str("BY_SUPPLIER"),
+                Self::ByAdmin => f.write_str("BY_ADMIN"),
+                Self::ByStripe => f.write_str("BY_STRIPE"),
+                Self::BySystem => f.write_str("BY_SYSTEM"),
+                Self::ByAgent => f.write_str("BY_AGENT"),
+                Self::ByGuest => f.write_str("BY_GUEST"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundBookerRequestorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BY_SUPPLIER" => Ok(Self::BySupplier),
+                "BY_ADMIN" => Ok(Self::ByAdmin),
+                "BY_STRIPE" => Ok(Self::ByStripe),
+                "BY_SYSTEM" => Ok(Self::BySystem),
+                "BY_AGENT" => Ok(Self::ByAgent),
+                "BY_GUEST" => Ok(Self::ByGuest),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundBookerRequestorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundBookerRequestorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Current status of this refund.
@@ -3416,7 +6079,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundBookerStatus {
-        Known(Known),
+        Known(BookingRefundBookerStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundBookerStatus {
@@ -3427,9 +6090,79 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundBookerStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundBookerStatusKnown>
+    for BookingRefundBookerStatus {
+        fn from(value: BookingRefundBookerStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundBookerStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundBookerStatusKnown {
+        #[serde(rename = "PENDING")]
+        Pending,
+        #[serde(rename = "SUCCEEDED")]
+        Succeeded,
+        #[serde(rename = "CANCELED")]
+        Canceled,
+        #[serde(rename = "REQUIRES_ACTION")]
+        RequiresAction,
+        #[serde(rename = "FAILED")]
+        Failed,
+    }
+    impl ::std::fmt::Display for BookingRefundBookerStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("PENDING"),
+                Self::Succeeded => f.write_str("SUCCEEDED"),
+                Self::Canceled => f.write_str("CANCELED"),
+                Self::RequiresAction => f.write_str("REQUIRES_ACTION"),
+                Self::Failed => f.write_str("FAILED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundBookerStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING" => Ok(Self::Pending),
+                "SUCCEEDED" => Ok(Self::Succeeded),
+                "CANCELED" => Ok(Self::Canceled),
+                "REQUIRES_ACTION" => Ok(Self::RequiresAction),
+                "FAILED" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundBookerStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundBookerStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingRefundPreview`
@@ -3500,7 +6233,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingRefundPreviewRefundType {
-        Known(Known),
+        Known(BookingRefundPreviewRefundTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingRefundPreviewRefundType {
@@ -3511,9 +6244,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingRefundPreviewRefundType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingRefundPreviewRefundTypeKnown>
+    for BookingRefundPreviewRefundType {
+        fn from(value: BookingRefundPreviewRefundTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingRefundPreviewRefundTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingRefundPreviewRefundTypeKnown {
+        #[serde(rename = "NONE")]
+        None,
+        #[serde(rename = "PARTIAL")]
+        Partial,
+        #[serde(rename = "FULL")]
+        Full,
+    }
+    impl ::std::fmt::Display for BookingRefundPreviewRefundTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::None => f.write_str("NONE"),
+                Self::Partial => f.write_str("PARTIAL"),
+                Self::Full => f.write_str("FULL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingRefundPreviewRefundTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NONE" => Ok(Self::None),
+                "PARTIAL" => Ok(Self::Partial),
+                "FULL" => Ok(Self::Full),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingRefundPreviewRefundTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingRefundPreviewRefundTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingRoomStayAgent`
@@ -3773,7 +6568,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingStatusTransitionAgentFromStatus {
-        Known(Known),
+        Known(BookingStatusTransitionAgentFromStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingStatusTransitionAgentFromStatus {
@@ -3784,9 +6579,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingStatusTransitionAgentFromStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingStatusTransitionAgentFromStatusKnown>
+    for BookingStatusTransitionAgentFromStatus {
+        fn from(value: BookingStatusTransitionAgentFromStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingStatusTransitionAgentFromStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingStatusTransitionAgentFromStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingStatusTransitionAgentFromStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingStatusTransitionAgentFromStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingStatusTransitionAgentFromStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingStatusTransitionAgentFromStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status after the transition.
@@ -3799,7 +6676,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingStatusTransitionAgentToStatus {
-        Known(Known),
+        Known(BookingStatusTransitionAgentToStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingStatusTransitionAgentToStatus {
@@ -3810,9 +6687,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingStatusTransitionAgentToStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingStatusTransitionAgentToStatusKnown>
+    for BookingStatusTransitionAgentToStatus {
+        fn from(value: BookingStatusTransitionAgentToStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingStatusTransitionAgentToStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingStatusTransitionAgentToStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingStatusTransitionAgentToStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingStatusTransitionAgentToStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingStatusTransitionAgentToStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingStatusTransitionAgentToStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingStatusTransitionBooker`
@@ -3854,7 +6813,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingStatusTransitionBookerFromStatus {
-        Known(Known),
+        Known(BookingStatusTransitionBookerFromStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingStatusTransitionBookerFromStatus {
@@ -3865,9 +6824,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingStatusTransitionBookerFromStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingStatusTransitionBookerFromStatusKnown>
+    for BookingStatusTransitionBookerFromStatus {
+        fn from(value: BookingStatusTransitionBookerFromStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingStatusTransitionBookerFromStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingStatusTransitionBookerFromStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingStatusTransitionBookerFromStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingStatusTransitionBookerFromStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingStatusTransitionBookerFromStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingStatusTransitionBookerFromStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Status after the transition.
@@ -3880,7 +6921,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingStatusTransitionBookerToStatus {
-        Known(Known),
+        Known(BookingStatusTransitionBookerToStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingStatusTransitionBookerToStatus {
@@ -3891,9 +6932,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingStatusTransitionBookerToStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingStatusTransitionBookerToStatusKnown>
+    for BookingStatusTransitionBookerToStatus {
+        fn from(value: BookingStatusTransitionBookerToStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingStatusTransitionBookerToStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingStatusTransitionBookerToStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for BookingStatusTransitionBookerToStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingStatusTransitionBookerToStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingStatusTransitionBookerToStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingStatusTransitionBookerToStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BookingStayRateAgent`
@@ -4569,7 +7692,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingUserSessionAgentLifestyle {
-        Known(Known),
+        Known(BookingUserSessionAgentLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingUserSessionAgentLifestyle {
@@ -4580,9 +7703,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingUserSessionAgentLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingUserSessionAgentLifestyleKnown>
+    for BookingUserSessionAgentLifestyle {
+        fn from(value: BookingUserSessionAgentLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingUserSessionAgentLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingUserSessionAgentLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for BookingUserSessionAgentLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingUserSessionAgentLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingUserSessionAgentLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingUserSessionAgentLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///User session information containing itinerary and other user related data.
@@ -4632,7 +7897,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum BookingUserSessionBookerLifestyle {
-        Known(Known),
+        Known(BookingUserSessionBookerLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for BookingUserSessionBookerLifestyle {
@@ -4643,9 +7908,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for BookingUserSessionBookerLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<BookingUserSessionBookerLifestyleKnown>
+    for BookingUserSessionBookerLifestyle {
+        fn from(value: BookingUserSessionBookerLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`BookingUserSessionBookerLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum BookingUserSessionBookerLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for BookingUserSessionBookerLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for BookingUserSessionBookerLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for BookingUserSessionBookerLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for BookingUserSessionBookerLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`BooleanResponseAgent`
@@ -5125,7 +8532,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentAdvanceCancellationFreeOfCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5137,10 +8544,129 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown,
+    > for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfCharge {
+        fn from(
+            value: CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        #[serde(rename = "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilEighteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilFourteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UntilEighteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::UntilFourteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilEighteenHundredHoursOnDayOfArrival)
+                }
+                "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilFourteenHundredHoursOnDayOfArrival)
+                }
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///In case the 'Refundable cancellation charge' is set, a different no show charge can be applied.
@@ -5153,7 +8679,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentNoShowCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentNoShowChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CancellationPolicyLightweightAgentNoShowCharge {
@@ -5164,9 +8690,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CancellationPolicyLightweightAgentNoShowCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CancellationPolicyLightweightAgentNoShowChargeKnown>
+    for CancellationPolicyLightweightAgentNoShowCharge {
+        fn from(value: CancellationPolicyLightweightAgentNoShowChargeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentNoShowChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentNoShowChargeKnown {
+        #[serde(rename = "SAME_AS_CANCELLATION_FEE")]
+        SameAsCancellationFee,
+        #[serde(rename = "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")]
+        OneHundredPercentOfTotalCharge,
+    }
+    impl ::std::fmt::Display for CancellationPolicyLightweightAgentNoShowChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SameAsCancellationFee => f.write_str("SAME_AS_CANCELLATION_FEE"),
+                Self::OneHundredPercentOfTotalCharge => {
+                    f.write_str("ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for CancellationPolicyLightweightAgentNoShowChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SAME_AS_CANCELLATION_FEE" => Ok(Self::SameAsCancellationFee),
+                "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE" => {
+                    Ok(Self::OneHundredPercentOfTotalCharge)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If the guest does not honor the non-refundable deadline rule, this charge dictates what she owes after the deadline passes.
@@ -5179,7 +8768,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5191,10 +8782,90 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown,
+    >
     for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///When the cancellation policy is non-refundable, this flag can be set and indicates there is more rules involved to calculate what the guest will owe in case of a cancellation.
@@ -5207,7 +8878,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentNonRefundableCancellationCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5219,10 +8890,85 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAgentNonRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightAgentNonRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The non-refundable charge might can have a deadline. If that deadline passes, the guest might be charged more.
@@ -5235,7 +8981,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentNonRefundableDeadline {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentNonRefundableDeadlineKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5247,10 +8993,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAgentNonRefundableDeadline {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentNonRefundableDeadlineKnown,
+    > for CancellationPolicyLightweightAgentNonRefundableDeadline {
+        fn from(
+            value: CancellationPolicyLightweightAgentNonRefundableDeadlineKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentNonRefundableDeadlineKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If advanceCancellationFreeOfCharge rules is not honored, this property explains what the guest will be charged.
@@ -5263,7 +9112,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAgentRefundableCancellationCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAgentRefundableCancellationChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5275,10 +9124,93 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAgentRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAgentRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightAgentRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightAgentRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAgentRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SIXTY_PERCENT")]
+        SixtyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "NINENTY_PERCENT")]
+        NinentyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SixtyPercent => f.write_str("SIXTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::NinentyPercent => f.write_str("NINENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SIXTY_PERCENT" => Ok(Self::SixtyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "NINENTY_PERCENT" => Ok(Self::NinentyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAgentRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CancellationPolicyLightweightAuthenticatedEntity`
@@ -5366,7 +9298,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5378,10 +9312,130 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown,
+    >
     for CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        #[serde(rename = "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilEighteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilFourteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UntilEighteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::UntilFourteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilEighteenHundredHoursOnDayOfArrival)
+                }
+                "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilFourteenHundredHoursOnDayOfArrival)
+                }
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAuthenticatedEntityAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///In case the 'Refundable cancellation charge' is set, a different no show charge can be applied.
@@ -5394,7 +9448,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAuthenticatedEntityNoShowCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5406,10 +9460,77 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAuthenticatedEntityNoShowCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown,
+    > for CancellationPolicyLightweightAuthenticatedEntityNoShowCharge {
+        fn from(
+            value: CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown {
+        #[serde(rename = "SAME_AS_CANCELLATION_FEE")]
+        SameAsCancellationFee,
+        #[serde(rename = "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")]
+        OneHundredPercentOfTotalCharge,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SameAsCancellationFee => f.write_str("SAME_AS_CANCELLATION_FEE"),
+                Self::OneHundredPercentOfTotalCharge => {
+                    f.write_str("ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SAME_AS_CANCELLATION_FEE" => Ok(Self::SameAsCancellationFee),
+                "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE" => {
+                    Ok(Self::OneHundredPercentOfTotalCharge)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAuthenticatedEntityNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If the guest does not honor the non-refundable deadline rule, this charge dictates what she owes after the deadline passes.
@@ -5422,7 +9543,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5434,10 +9557,90 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown,
+    >
     for CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///When the cancellation policy is non-refundable, this flag can be set and indicates there is more rules involved to calculate what the guest will owe in case of a cancellation.
@@ -5450,7 +9653,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5462,10 +9667,86 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown,
+    >
     for CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The non-refundable charge might can have a deadline. If that deadline passes, the guest might be charged more.
@@ -5478,7 +9759,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadline {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5490,10 +9773,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadline {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown,
+    > for CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadline {
+        fn from(
+            value: CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown {
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAuthenticatedEntityNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If advanceCancellationFreeOfCharge rules is not honored, this property explains what the guest will be charged.
@@ -5506,7 +9892,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5518,10 +9906,93 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SIXTY_PERCENT")]
+        SixtyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "NINENTY_PERCENT")]
+        NinentyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SixtyPercent => f.write_str("SIXTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::NinentyPercent => f.write_str("NINENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SIXTY_PERCENT" => Ok(Self::SixtyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "NINENTY_PERCENT" => Ok(Self::NinentyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightAuthenticatedEntityRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CancellationPolicyLightweightBooker`
@@ -5609,7 +10080,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightBookerAdvanceCancellationFreeOfCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5621,10 +10092,129 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightBookerAdvanceCancellationFreeOfCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown,
+    > for CancellationPolicyLightweightBookerAdvanceCancellationFreeOfCharge {
+        fn from(
+            value: CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown {
+        #[serde(rename = "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilEighteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")]
+        UntilFourteenHundredHoursOnDayOfArrival,
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UntilEighteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::UntilFourteenHundredHoursOnDayOfArrival => {
+                    f.write_str("UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL")
+                }
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UNTIL_EIGHTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilEighteenHundredHoursOnDayOfArrival)
+                }
+                "UNTIL_FOURTEEN_HUNDRED_HOURS_ON_DAY_OF_ARRIVAL" => {
+                    Ok(Self::UntilFourteenHundredHoursOnDayOfArrival)
+                }
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightBookerAdvanceCancellationFreeOfChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///In case the 'Refundable cancellation charge' is set, a different no show charge can be applied.
@@ -5637,7 +10227,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightBookerNoShowCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightBookerNoShowChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CancellationPolicyLightweightBookerNoShowCharge {
@@ -5648,10 +10238,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CancellationPolicyLightweightBookerNoShowChargeKnown>
     for CancellationPolicyLightweightBookerNoShowCharge {
-        fn from(value: Known) -> Self {
+        fn from(value: CancellationPolicyLightweightBookerNoShowChargeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightBookerNoShowChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightBookerNoShowChargeKnown {
+        #[serde(rename = "SAME_AS_CANCELLATION_FEE")]
+        SameAsCancellationFee,
+        #[serde(rename = "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")]
+        OneHundredPercentOfTotalCharge,
+    }
+    impl ::std::fmt::Display for CancellationPolicyLightweightBookerNoShowChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SameAsCancellationFee => f.write_str("SAME_AS_CANCELLATION_FEE"),
+                Self::OneHundredPercentOfTotalCharge => {
+                    f.write_str("ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for CancellationPolicyLightweightBookerNoShowChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SAME_AS_CANCELLATION_FEE" => Ok(Self::SameAsCancellationFee),
+                "ONE_HUNDRED_PERCENT_OF_TOTAL_CHARGE" => {
+                    Ok(Self::OneHundredPercentOfTotalCharge)
+                }
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightBookerNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightBookerNoShowChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If the guest does not honor the non-refundable deadline rule, this charge dictates what she owes after the deadline passes.
@@ -5664,7 +10316,9 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationCharge {
-        Known(Known),
+        Known(
+            CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown,
+        ),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5676,10 +10330,90 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<
+        CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown,
+    >
     for CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationCharge {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightBookerNonRefundableAfterDeadlineCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///When the cancellation policy is non-refundable, this flag can be set and indicates there is more rules involved to calculate what the guest will owe in case of a cancellation.
@@ -5692,7 +10426,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightBookerNonRefundableCancellationCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5704,10 +10438,85 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightBookerNonRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightBookerNonRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "TEN_PERCENT")]
+        TenPercent,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::TenPercent => f.write_str("TEN_PERCENT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "TEN_PERCENT" => Ok(Self::TenPercent),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightBookerNonRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///The non-refundable charge might can have a deadline. If that deadline passes, the guest might be charged more.
@@ -5720,7 +10529,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightBookerNonRefundableDeadline {
-        Known(Known),
+        Known(CancellationPolicyLightweightBookerNonRefundableDeadlineKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5732,10 +10541,113 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightBookerNonRefundableDeadline {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightBookerNonRefundableDeadlineKnown,
+    > for CancellationPolicyLightweightBookerNonRefundableDeadline {
+        fn from(
+            value: CancellationPolicyLightweightBookerNonRefundableDeadlineKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightBookerNonRefundableDeadlineKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightBookerNonRefundableDeadlineKnown {
+        #[serde(rename = "ONE_DAY_BEFORE_ARRIVAL")]
+        OneDayBeforeArrival,
+        #[serde(rename = "TWO_DAYS_BEFORE_ARRIVAL")]
+        TwoDaysBeforeArrival,
+        #[serde(rename = "THREE_DAYS_BEFORE_ARRIVAL")]
+        ThreeDaysBeforeArrival,
+        #[serde(rename = "FIVE_DAYS_BEFORE_ARRIVAL")]
+        FiveDaysBeforeArrival,
+        #[serde(rename = "SEVEN_DAYS_BEFORE_ARRIVAL")]
+        SevenDaysBeforeArrival,
+        #[serde(rename = "FOURTEEN_DAYS_BEFORE_ARRIVAL")]
+        FourteenDaysBeforeArrival,
+        #[serde(rename = "TWENTYONE_DAYS_BEFORE_ARRIVAL")]
+        TwentyoneDaysBeforeArrival,
+        #[serde(rename = "THIRTY_DAYS_BEFORE_ARRIVAL")]
+        ThirtyDaysBeforeArrival,
+        #[serde(rename = "FOURTY_TWO_DAYS_BEFORE_ARRIVAL")]
+        FourtyTwoDaysBeforeArrival,
+        #[serde(rename = "SIXTY_DAYS_BEFORE_ARRIVAL")]
+        SixtyDaysBeforeArrival,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightBookerNonRefundableDeadlineKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::OneDayBeforeArrival => f.write_str("ONE_DAY_BEFORE_ARRIVAL"),
+                Self::TwoDaysBeforeArrival => f.write_str("TWO_DAYS_BEFORE_ARRIVAL"),
+                Self::ThreeDaysBeforeArrival => f.write_str("THREE_DAYS_BEFORE_ARRIVAL"),
+                Self::FiveDaysBeforeArrival => f.write_str("FIVE_DAYS_BEFORE_ARRIVAL"),
+                Self::SevenDaysBeforeArrival => f.write_str("SEVEN_DAYS_BEFORE_ARRIVAL"),
+                Self::FourteenDaysBeforeArrival => {
+                    f.write_str("FOURTEEN_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::TwentyoneDaysBeforeArrival => {
+                    f.write_str("TWENTYONE_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::ThirtyDaysBeforeArrival => {
+                    f.write_str("THIRTY_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::FourtyTwoDaysBeforeArrival => {
+                    f.write_str("FOURTY_TWO_DAYS_BEFORE_ARRIVAL")
+                }
+                Self::SixtyDaysBeforeArrival => f.write_str("SIXTY_DAYS_BEFORE_ARRIVAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightBookerNonRefundableDeadlineKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ONE_DAY_BEFORE_ARRIVAL" => Ok(Self::OneDayBeforeArrival),
+                "TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwoDaysBeforeArrival),
+                "THREE_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThreeDaysBeforeArrival),
+                "FIVE_DAYS_BEFORE_ARRIVAL" => Ok(Self::FiveDaysBeforeArrival),
+                "SEVEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::SevenDaysBeforeArrival),
+                "FOURTEEN_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourteenDaysBeforeArrival),
+                "TWENTYONE_DAYS_BEFORE_ARRIVAL" => Ok(Self::TwentyoneDaysBeforeArrival),
+                "THIRTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::ThirtyDaysBeforeArrival),
+                "FOURTY_TWO_DAYS_BEFORE_ARRIVAL" => Ok(Self::FourtyTwoDaysBeforeArrival),
+                "SIXTY_DAYS_BEFORE_ARRIVAL" => Ok(Self::SixtyDaysBeforeArrival),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightBookerNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightBookerNonRefundableDeadlineKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///If advanceCancellationFreeOfCharge rules is not honored, this property explains what the guest will be charged.
@@ -5748,7 +10660,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CancellationPolicyLightweightBookerRefundableCancellationCharge {
-        Known(Known),
+        Known(CancellationPolicyLightweightBookerRefundableCancellationChargeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -5760,10 +10672,93 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CancellationPolicyLightweightBookerRefundableCancellationCharge {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CancellationPolicyLightweightBookerRefundableCancellationChargeKnown,
+    > for CancellationPolicyLightweightBookerRefundableCancellationCharge {
+        fn from(
+            value: CancellationPolicyLightweightBookerRefundableCancellationChargeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CancellationPolicyLightweightBookerRefundableCancellationChargeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CancellationPolicyLightweightBookerRefundableCancellationChargeKnown {
+        #[serde(rename = "FIRST_NIGHT")]
+        FirstNight,
+        #[serde(rename = "THIRTY_PERCENT")]
+        ThirtyPercent,
+        #[serde(rename = "FIFTY_PERCENT")]
+        FiftyPercent,
+        #[serde(rename = "SIXTY_PERCENT")]
+        SixtyPercent,
+        #[serde(rename = "SEVENTY_PERCENT")]
+        SeventyPercent,
+        #[serde(rename = "NINENTY_PERCENT")]
+        NinentyPercent,
+        #[serde(rename = "ONE_HUNDRED_PERCENT")]
+        OneHundredPercent,
+    }
+    impl ::std::fmt::Display
+    for CancellationPolicyLightweightBookerRefundableCancellationChargeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::FirstNight => f.write_str("FIRST_NIGHT"),
+                Self::ThirtyPercent => f.write_str("THIRTY_PERCENT"),
+                Self::FiftyPercent => f.write_str("FIFTY_PERCENT"),
+                Self::SixtyPercent => f.write_str("SIXTY_PERCENT"),
+                Self::SeventyPercent => f.write_str("SEVENTY_PERCENT"),
+                Self::NinentyPercent => f.write_str("NINENTY_PERCENT"),
+                Self::OneHundredPercent => f.write_str("ONE_HUNDRED_PERCENT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CancellationPolicyLightweightBookerRefundableCancellationChargeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIRST_NIGHT" => Ok(Self::FirstNight),
+                "THIRTY_PERCENT" => Ok(Self::ThirtyPercent),
+                "FIFTY_PERCENT" => Ok(Self::FiftyPercent),
+                "SIXTY_PERCENT" => Ok(Self::SixtyPercent),
+                "SEVENTY_PERCENT" => Ok(Self::SeventyPercent),
+                "NINENTY_PERCENT" => Ok(Self::NinentyPercent),
+                "ONE_HUNDRED_PERCENT" => Ok(Self::OneHundredPercent),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CancellationPolicyLightweightBookerRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CancellationPolicyLightweightBookerRefundableCancellationChargeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CheckoutRequestAuthenticatedEntity`
@@ -6882,7 +11877,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntityCardLayout {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntityCardLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityCardLayout {
@@ -6893,10 +11888,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationClientNonAuthenticatedEntityCardLayoutKnown>
     for CustomizationClientNonAuthenticatedEntityCardLayout {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: CustomizationClientNonAuthenticatedEntityCardLayoutKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntityCardLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        #[serde(rename = "HORIZONTAL")]
+        Horizontal,
+        #[serde(rename = "VERTICAL")]
+        Vertical,
+    }
+    impl ::std::fmt::Display
+    for CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Horizontal => f.write_str("HORIZONTAL"),
+                Self::Vertical => f.write_str("VERTICAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HORIZONTAL" => Ok(Self::Horizontal),
+                "VERTICAL" => Ok(Self::Vertical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntityCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for the booking engine. Null means use the system default.
@@ -6909,7 +11966,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntityFontId {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntityFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityFontId {
@@ -6920,10 +11977,140 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationClientNonAuthenticatedEntityFontIdKnown>
     for CustomizationClientNonAuthenticatedEntityFontId {
-        fn from(value: Known) -> Self {
+        fn from(value: CustomizationClientNonAuthenticatedEntityFontIdKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntityFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntityFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you want our web component cards laid out.
@@ -6936,7 +12123,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntityLayout {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntityLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityLayout {
@@ -6947,10 +12134,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationClientNonAuthenticatedEntityLayoutKnown>
     for CustomizationClientNonAuthenticatedEntityLayout {
-        fn from(value: Known) -> Self {
+        fn from(value: CustomizationClientNonAuthenticatedEntityLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntityLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        #[serde(rename = "INFORMATIONAL")]
+        Informational,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+    }
+    impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Informational => f.write_str("INFORMATIONAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INFORMATIONAL" => Ok(Self::Informational),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntityLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Sales channel sub-type.
@@ -6963,7 +12208,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntitySubType {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntitySubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntitySubType {
@@ -6974,10 +12219,144 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationClientNonAuthenticatedEntitySubTypeKnown>
     for CustomizationClientNonAuthenticatedEntitySubType {
-        fn from(value: Known) -> Self {
+        fn from(value: CustomizationClientNonAuthenticatedEntitySubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntitySubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntitySubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Action to complete once a user clicks on the CTA button on inventory.
@@ -6990,7 +12369,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationClientNonAuthenticatedEntityWcBookClickAction {
-        Known(Known),
+        Known(CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -7002,10 +12381,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for CustomizationClientNonAuthenticatedEntityWcBookClickAction {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown,
+    > for CustomizationClientNonAuthenticatedEntityWcBookClickAction {
+        fn from(
+            value: CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        #[serde(rename = "FORWARD_TO_IBE")]
+        ForwardToIbe,
+        #[serde(rename = "IBE_MODAL")]
+        IbeModal,
+    }
+    impl ::std::fmt::Display
+    for CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ForwardToIbe => f.write_str("FORWARD_TO_IBE"),
+                Self::IbeModal => f.write_str("IBE_MODAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FORWARD_TO_IBE" => Ok(Self::ForwardToIbe),
+                "IBE_MODAL" => Ok(Self::IbeModal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationClientNonAuthenticatedEntityWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CustomizationLightweightAgent`
@@ -7192,7 +12634,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentCardDesign {
-        Known(Known),
+        Known(CustomizationLightweightAgentCardDesignKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentCardDesign {
@@ -7203,9 +12645,63 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentCardDesign {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentCardDesignKnown>
+    for CustomizationLightweightAgentCardDesign {
+        fn from(value: CustomizationLightweightAgentCardDesignKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentCardDesignKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentCardDesignKnown {
+        #[serde(rename = "DEFAULT")]
+        Default,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentCardDesignKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("DEFAULT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentCardDesignKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DEFAULT" => Ok(Self::Default),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you large you want our web component cards to be.
@@ -7218,7 +12714,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentCardLayout {
-        Known(Known),
+        Known(CustomizationLightweightAgentCardLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentCardLayout {
@@ -7229,9 +12725,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentCardLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentCardLayoutKnown>
+    for CustomizationLightweightAgentCardLayout {
+        fn from(value: CustomizationLightweightAgentCardLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentCardLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentCardLayoutKnown {
+        #[serde(rename = "HORIZONTAL")]
+        Horizontal,
+        #[serde(rename = "VERTICAL")]
+        Vertical,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentCardLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Horizontal => f.write_str("HORIZONTAL"),
+                Self::Vertical => f.write_str("VERTICAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentCardLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HORIZONTAL" => Ok(Self::Horizontal),
+                "VERTICAL" => Ok(Self::Vertical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Control which lifestyle contextx your users see initially.
@@ -7244,7 +12798,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentDefaultLifestyle {
-        Known(Known),
+        Known(CustomizationLightweightAgentDefaultLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentDefaultLifestyle {
@@ -7255,9 +12809,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentDefaultLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentDefaultLifestyleKnown>
+    for CustomizationLightweightAgentDefaultLifestyle {
+        fn from(value: CustomizationLightweightAgentDefaultLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentDefaultLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentDefaultLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentDefaultLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentDefaultLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightAgentDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for the booking engine. Null means use the system default.
@@ -7270,7 +12967,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentFontId {
-        Known(Known),
+        Known(CustomizationLightweightAgentFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentFontId {
@@ -7281,9 +12978,139 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentFontId {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentFontIdKnown>
+    for CustomizationLightweightAgentFontId {
+        fn from(value: CustomizationLightweightAgentFontIdKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you want our web component cards laid out.
@@ -7296,7 +13123,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentLayout {
-        Known(Known),
+        Known(CustomizationLightweightAgentLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentLayout {
@@ -7307,9 +13134,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentLayoutKnown>
+    for CustomizationLightweightAgentLayout {
+        fn from(value: CustomizationLightweightAgentLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentLayoutKnown {
+        #[serde(rename = "INFORMATIONAL")]
+        Informational,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Informational => f.write_str("INFORMATIONAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INFORMATIONAL" => Ok(Self::Informational),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Sales channel sub-type.
@@ -7322,7 +13207,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentSubType {
-        Known(Known),
+        Known(CustomizationLightweightAgentSubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentSubType {
@@ -7333,9 +13218,143 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentSubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentSubTypeKnown>
+    for CustomizationLightweightAgentSubType {
+        fn from(value: CustomizationLightweightAgentSubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentSubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentSubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentSubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentSubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightAgentSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Action to complete once a user clicks on the CTA button on inventory.
@@ -7348,7 +13367,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightAgentWcBookClickAction {
-        Known(Known),
+        Known(CustomizationLightweightAgentWcBookClickActionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightAgentWcBookClickAction {
@@ -7359,9 +13378,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightAgentWcBookClickAction {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightAgentWcBookClickActionKnown>
+    for CustomizationLightweightAgentWcBookClickAction {
+        fn from(value: CustomizationLightweightAgentWcBookClickActionKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightAgentWcBookClickActionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightAgentWcBookClickActionKnown {
+        #[serde(rename = "FORWARD_TO_IBE")]
+        ForwardToIbe,
+        #[serde(rename = "IBE_MODAL")]
+        IbeModal,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightAgentWcBookClickActionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ForwardToIbe => f.write_str("FORWARD_TO_IBE"),
+                Self::IbeModal => f.write_str("IBE_MODAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightAgentWcBookClickActionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FORWARD_TO_IBE" => Ok(Self::ForwardToIbe),
+                "IBE_MODAL" => Ok(Self::IbeModal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightAgentWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightAgentWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CustomizationLightweightBooker`
@@ -7548,7 +13626,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightBookerCardDesign {
-        Known(Known),
+        Known(CustomizationLightweightBookerCardDesignKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightBookerCardDesign {
@@ -7559,9 +13637,64 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightBookerCardDesign {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightBookerCardDesignKnown>
+    for CustomizationLightweightBookerCardDesign {
+        fn from(value: CustomizationLightweightBookerCardDesignKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightBookerCardDesignKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightBookerCardDesignKnown {
+        #[serde(rename = "DEFAULT")]
+        Default,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightBookerCardDesignKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Default => f.write_str("DEFAULT"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightBookerCardDesignKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "DEFAULT" => Ok(Self::Default),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightBookerCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightBookerCardDesignKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you large you want our web component cards to be.
@@ -7574,7 +13707,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightBookerCardLayout {
-        Known(Known),
+        Known(CustomizationLightweightBookerCardLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightBookerCardLayout {
@@ -7585,9 +13718,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightBookerCardLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightBookerCardLayoutKnown>
+    for CustomizationLightweightBookerCardLayout {
+        fn from(value: CustomizationLightweightBookerCardLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightBookerCardLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightBookerCardLayoutKnown {
+        #[serde(rename = "HORIZONTAL")]
+        Horizontal,
+        #[serde(rename = "VERTICAL")]
+        Vertical,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightBookerCardLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Horizontal => f.write_str("HORIZONTAL"),
+                Self::Vertical => f.write_str("VERTICAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightBookerCardLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HORIZONTAL" => Ok(Self::Horizontal),
+                "VERTICAL" => Ok(Self::Vertical),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightBookerCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightBookerCardLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Control which lifestyle contextx your users see initially.
@@ -7600,7 +13792,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightBookerDefaultLifestyle {
-        Known(Known),
+        Known(CustomizationLightweightBookerDefaultLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightBookerDefaultLifestyle {
@@ -7611,9 +13803,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightBookerDefaultLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightBookerDefaultLifestyleKnown>
+    for CustomizationLightweightBookerDefaultLifestyle {
+        fn from(value: CustomizationLightweightBookerDefaultLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightBookerDefaultLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightBookerDefaultLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightBookerDefaultLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightBookerDefaultLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightBookerDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightBookerDefaultLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Custom font for the booking engine. Null means use the system default.
@@ -7626,7 +13961,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightBookerFontId {
-        Known(Known),
+        Known(CustomizationLightweightBookerFontIdKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightBookerFontId {
@@ -7637,9 +13972,139 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightBookerFontId {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightBookerFontIdKnown>
+    for CustomizationLightweightBookerFontId {
+        fn from(value: CustomizationLightweightBookerFontIdKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightBookerFontIdKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightBookerFontIdKnown {
+        #[serde(rename = "UI_SANS_SERIF")]
+        UiSansSerif,
+        #[serde(rename = "UI_SERIF")]
+        UiSerif,
+        #[serde(rename = "PLAYFAIR_DISPLAY")]
+        PlayfairDisplay,
+        #[serde(rename = "LIBRE_BASKERVILLE")]
+        LibreBaskerville,
+        #[serde(rename = "CORMORANT_GARAMOND")]
+        CormorantGaramond,
+        #[serde(rename = "JOSEFIN_SANS")]
+        JosefinSans,
+        #[serde(rename = "RALEWAY")]
+        Raleway,
+        #[serde(rename = "LORA")]
+        Lora,
+        #[serde(rename = "SPACE_GROTESK")]
+        SpaceGrotesk,
+        #[serde(rename = "DM_SERIF_DISPLAY")]
+        DmSerifDisplay,
+        #[serde(rename = "OUTFIT")]
+        Outfit,
+        #[serde(rename = "CRIMSON_PRO")]
+        CrimsonPro,
+        #[serde(rename = "CINZEL")]
+        Cinzel,
+        #[serde(rename = "BODONI_MODA")]
+        BodoniModa,
+        #[serde(rename = "EB_GARAMOND")]
+        EbGaramond,
+        #[serde(rename = "ITALIANA")]
+        Italiana,
+        #[serde(rename = "FORUM")]
+        Forum,
+        #[serde(rename = "TENOR_SANS")]
+        TenorSans,
+        #[serde(rename = "GILDA_DISPLAY")]
+        GildaDisplay,
+        #[serde(rename = "MARCELLUS")]
+        Marcellus,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightBookerFontIdKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::UiSansSerif => f.write_str("UI_SANS_SERIF"),
+                Self::UiSerif => f.write_str("UI_SERIF"),
+                Self::PlayfairDisplay => f.write_str("PLAYFAIR_DISPLAY"),
+                Self::LibreBaskerville => f.write_str("LIBRE_BASKERVILLE"),
+                Self::CormorantGaramond => f.write_str("CORMORANT_GARAMOND"),
+                Self::JosefinSans => f.write_str("JOSEFIN_SANS"),
+                Self::Raleway => f.write_str("RALEWAY"),
+                Self::Lora => f.write_str("LORA"),
+                Self::SpaceGrotesk => f.write_str("SPACE_GROTESK"),
+                Self::DmSerifDisplay => f.write_str("DM_SERIF_DISPLAY"),
+                Self::Outfit => f.write_str("OUTFIT"),
+                Self::CrimsonPro => f.write_str("CRIMSON_PRO"),
+                Self::Cinzel => f.write_str("CINZEL"),
+                Self::BodoniModa => f.write_str("BODONI_MODA"),
+                Self::EbGaramond => f.write_str("EB_GARAMOND"),
+                Self::Italiana => f.write_str("ITALIANA"),
+                Self::Forum => f.write_str("FORUM"),
+                Self::TenorSans => f.write_str("TENOR_SANS"),
+                Self::GildaDisplay => f.write_str("GILDA_DISPLAY"),
+                Self::Marcellus => f.write_str("MARCELLUS"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightBookerFontIdKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "UI_SANS_SERIF" => Ok(Self::UiSansSerif),
+                "UI_SERIF" => Ok(Self::UiSerif),
+                "PLAYFAIR_DISPLAY" => Ok(Self::PlayfairDisplay),
+                "LIBRE_BASKERVILLE" => Ok(Self::LibreBaskerville),
+                "CORMORANT_GARAMOND" => Ok(Self::CormorantGaramond),
+                "JOSEFIN_SANS" => Ok(Self::JosefinSans),
+                "RALEWAY" => Ok(Self::Raleway),
+                "LORA" => Ok(Self::Lora),
+                "SPACE_GROTESK" => Ok(Self::SpaceGrotesk),
+                "DM_SERIF_DISPLAY" => Ok(Self::DmSerifDisplay),
+                "OUTFIT" => Ok(Self::Outfit),
+                "CRIMSON_PRO" => Ok(Self::CrimsonPro),
+                "CINZEL" => Ok(Self::Cinzel),
+                "BODONI_MODA" => Ok(Self::BodoniModa),
+                "EB_GARAMOND" => Ok(Self::EbGaramond),
+                "ITALIANA" => Ok(Self::Italiana),
+                "FORUM" => Ok(Self::Forum),
+                "TENOR_SANS" => Ok(Self::TenorSans),
+                "GILDA_DISPLAY" => Ok(Self::GildaDisplay),
+                "MARCELLUS" => Ok(Self::Marcellus),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightBookerFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightBookerFontIdKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Choose how you want our web component cards laid out.
@@ -7652,7 +14117,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightBookerLayout {
-        Known(Known),
+        Known(CustomizationLightweightBookerLayoutKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightBookerLayout {
@@ -7663,9 +14128,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightBookerLayout {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightBookerLayoutKnown>
+    for CustomizationLightweightBookerLayout {
+        fn from(value: CustomizationLightweightBookerLayoutKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightBookerLayoutKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightBookerLayoutKnown {
+        #[serde(rename = "INFORMATIONAL")]
+        Informational,
+        #[serde(rename = "TRANSACTIONAL")]
+        Transactional,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightBookerLayoutKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Informational => f.write_str("INFORMATIONAL"),
+                Self::Transactional => f.write_str("TRANSACTIONAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightBookerLayoutKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INFORMATIONAL" => Ok(Self::Informational),
+                "TRANSACTIONAL" => Ok(Self::Transactional),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightBookerLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightBookerLayoutKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Sales channel sub-type.
@@ -7678,7 +14201,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightBookerSubType {
-        Known(Known),
+        Known(CustomizationLightweightBookerSubTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightBookerSubType {
@@ -7689,9 +14212,143 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for CustomizationLightweightBookerSubType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<CustomizationLightweightBookerSubTypeKnown>
+    for CustomizationLightweightBookerSubType {
+        fn from(value: CustomizationLightweightBookerSubTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightBookerSubTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightBookerSubTypeKnown {
+        #[serde(rename = "TRIP_PAY")]
+        TripPay,
+        #[serde(rename = "FACILITATOR")]
+        Facilitator,
+        #[serde(rename = "DIRECT")]
+        Direct,
+        #[serde(rename = "APPLICATION")]
+        Application,
+        #[serde(rename = "HOTEL")]
+        Hotel,
+        #[serde(rename = "TRAVELIKO")]
+        Traveliko,
+        #[serde(rename = "CORPORATE")]
+        Corporate,
+        #[serde(rename = "TRAVEL_AGENT")]
+        TravelAgent,
+        #[serde(rename = "INFLUENCER")]
+        Influencer,
+        #[serde(rename = "BLOGGER")]
+        Blogger,
+        #[serde(rename = "DESTINATION")]
+        Destination,
+        #[serde(rename = "CHANNEL_MANAGER")]
+        ChannelManager,
+        #[serde(rename = "PROPERTY_MANAGEMENT_SYSTEM")]
+        PropertyManagementSystem,
+        #[serde(rename = "CENTRAL_RESERVATION_SYSTEM")]
+        CentralReservationSystem,
+        #[serde(rename = "GOOGLE_HOTEL_API")]
+        GoogleHotelApi,
+        #[serde(rename = "MANAGEMENT_COMPANY")]
+        ManagementCompany,
+        #[serde(rename = "CHAIN")]
+        Chain,
+        #[serde(rename = "BRAND")]
+        Brand,
+        #[serde(rename = "EVENT_ORGANIZER")]
+        EventOrganizer,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightBookerSubTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::TripPay => f.write_str("TRIP_PAY"),
+                Self::Facilitator => f.write_str("FACILITATOR"),
+                Self::Direct => f.write_str("DIRECT"),
+                Self::Application => f.write_str("APPLICATION"),
+                Self::Hotel => f.write_str("HOTEL"),
+                Self::Traveliko => f.write_str("TRAVELIKO"),
+                Self::Corporate => f.write_str("CORPORATE"),
+                Self::TravelAgent => f.write_str("TRAVEL_AGENT"),
+                Self::Influencer => f.write_str("INFLUENCER"),
+                Self::Blogger => f.write_str("BLOGGER"),
+                Self::Destination => f.write_str("DESTINATION"),
+                Self::ChannelManager => f.write_str("CHANNEL_MANAGER"),
+                Self::PropertyManagementSystem => {
+                    f.write_str("PROPERTY_MANAGEMENT_SYSTEM")
+                }
+                Self::CentralReservationSystem => {
+                    f.write_str("CENTRAL_RESERVATION_SYSTEM")
+                }
+                Self::GoogleHotelApi => f.write_str("GOOGLE_HOTEL_API"),
+                Self::ManagementCompany => f.write_str("MANAGEMENT_COMPANY"),
+                Self::Chain => f.write_str("CHAIN"),
+                Self::Brand => f.write_str("BRAND"),
+                Self::EventOrganizer => f.write_str("EVENT_ORGANIZER"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightBookerSubTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "TRIP_PAY" => Ok(Self::TripPay),
+                "FACILITATOR" => Ok(Self::Facilitator),
+                "DIRECT" => Ok(Self::Direct),
+                "APPLICATION" => Ok(Self::Application),
+                "HOTEL" => Ok(Self::Hotel),
+                "TRAVELIKO" => Ok(Self::Traveliko),
+                "CORPORATE" => Ok(Self::Corporate),
+                "TRAVEL_AGENT" => Ok(Self::TravelAgent),
+                "INFLUENCER" => Ok(Self::Influencer),
+                "BLOGGER" => Ok(Self::Blogger),
+                "DESTINATION" => Ok(Self::Destination),
+                "CHANNEL_MANAGER" => Ok(Self::ChannelManager),
+                "PROPERTY_MANAGEMENT_SYSTEM" => Ok(Self::PropertyManagementSystem),
+                "CENTRAL_RESERVATION_SYSTEM" => Ok(Self::CentralReservationSystem),
+                "GOOGLE_HOTEL_API" => Ok(Self::GoogleHotelApi),
+                "MANAGEMENT_COMPANY" => Ok(Self::ManagementCompany),
+                "CHAIN" => Ok(Self::Chain),
+                "BRAND" => Ok(Self::Brand),
+                "EVENT_ORGANIZER" => Ok(Self::EventOrganizer),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomizationLightweightBookerSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightBookerSubTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Action to complete once a user clicks on the CTA button on inventory.
@@ -7704,7 +14361,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum CustomizationLightweightBookerWcBookClickAction {
-        Known(Known),
+        Known(CustomizationLightweightBookerWcBookClickActionKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for CustomizationLightweightBookerWcBookClickAction {
@@ -7715,10 +14372,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<CustomizationLightweightBookerWcBookClickActionKnown>
     for CustomizationLightweightBookerWcBookClickAction {
-        fn from(value: Known) -> Self {
+        fn from(value: CustomizationLightweightBookerWcBookClickActionKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`CustomizationLightweightBookerWcBookClickActionKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum CustomizationLightweightBookerWcBookClickActionKnown {
+        #[serde(rename = "FORWARD_TO_IBE")]
+        ForwardToIbe,
+        #[serde(rename = "IBE_MODAL")]
+        IbeModal,
+    }
+    impl ::std::fmt::Display for CustomizationLightweightBookerWcBookClickActionKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ForwardToIbe => f.write_str("FORWARD_TO_IBE"),
+                Self::IbeModal => f.write_str("IBE_MODAL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomizationLightweightBookerWcBookClickActionKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FORWARD_TO_IBE" => Ok(Self::ForwardToIbe),
+                "IBE_MODAL" => Ok(Self::IbeModal),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for CustomizationLightweightBookerWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CustomizationLightweightBookerWcBookClickActionKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`CustomizationThemeColorsAgent`
@@ -8211,7 +14926,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum FeeAgentType {
-        Known(Known),
+        Known(FeeAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for FeeAgentType {
@@ -8222,9 +14937,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for FeeAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<FeeAgentTypeKnown> for FeeAgentType {
+        fn from(value: FeeAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`FeeAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum FeeAgentTypeKnown {
+        #[serde(rename = "ACQUIRING")]
+        Acquiring,
+        #[serde(rename = "FX")]
+        Fx,
+        #[serde(rename = "TAX")]
+        Tax,
+    }
+    impl ::std::fmt::Display for FeeAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Acquiring => f.write_str("ACQUIRING"),
+                Self::Fx => f.write_str("FX"),
+                Self::Tax => f.write_str("TAX"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FeeAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACQUIRING" => Ok(Self::Acquiring),
+                "FX" => Ok(Self::Fx),
+                "TAX" => Ok(Self::Tax),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FeeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FeeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`FeeBooker`
@@ -8260,7 +15035,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum FeeBookerType {
-        Known(Known),
+        Known(FeeBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for FeeBookerType {
@@ -8271,9 +15046,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for FeeBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<FeeBookerTypeKnown> for FeeBookerType {
+        fn from(value: FeeBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`FeeBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum FeeBookerTypeKnown {
+        #[serde(rename = "ACQUIRING")]
+        Acquiring,
+        #[serde(rename = "FX")]
+        Fx,
+        #[serde(rename = "TAX")]
+        Tax,
+    }
+    impl ::std::fmt::Display for FeeBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Acquiring => f.write_str("ACQUIRING"),
+                Self::Fx => f.write_str("FX"),
+                Self::Tax => f.write_str("TAX"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for FeeBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ACQUIRING" => Ok(Self::Acquiring),
+                "FX" => Ok(Self::Fx),
+                "TAX" => Ok(Self::Tax),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FeeBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FeeBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`FilterDescriptorAgent`
@@ -9857,7 +16692,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GeoNameLightweightAgentType {
-        Known(Known),
+        Known(GeoNameLightweightAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GeoNameLightweightAgentType {
@@ -9868,9 +16703,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GeoNameLightweightAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GeoNameLightweightAgentTypeKnown>
+    for GeoNameLightweightAgentType {
+        fn from(value: GeoNameLightweightAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GeoNameLightweightAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GeoNameLightweightAgentTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for GeoNameLightweightAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeoNameLightweightAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GeoNameLightweightAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GeoNameLightweightAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///GeoNames have been created at [https://geonames.org](https://geonames.org) and contain geographical destinations we use as geoname data to associate travel inventory with a location.
@@ -9941,7 +16838,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GeoNameLightweightBookerType {
-        Known(Known),
+        Known(GeoNameLightweightBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GeoNameLightweightBookerType {
@@ -9952,9 +16849,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GeoNameLightweightBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GeoNameLightweightBookerTypeKnown>
+    for GeoNameLightweightBookerType {
+        fn from(value: GeoNameLightweightBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GeoNameLightweightBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GeoNameLightweightBookerTypeKnown {
+        #[serde(rename = "CITY")]
+        City,
+        #[serde(rename = "ISLAND")]
+        Island,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for GeoNameLightweightBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::City => f.write_str("CITY"),
+                Self::Island => f.write_str("ISLAND"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeoNameLightweightBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "CITY" => Ok(Self::City),
+                "ISLAND" => Ok(Self::Island),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GeoNameLightweightBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GeoNameLightweightBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GroupDescriptorAgent`
@@ -10218,7 +17177,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GroupRefundPreviewLineRefundType {
-        Known(Known),
+        Known(GroupRefundPreviewLineRefundTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GroupRefundPreviewLineRefundType {
@@ -10229,9 +17188,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GroupRefundPreviewLineRefundType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GroupRefundPreviewLineRefundTypeKnown>
+    for GroupRefundPreviewLineRefundType {
+        fn from(value: GroupRefundPreviewLineRefundTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GroupRefundPreviewLineRefundTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GroupRefundPreviewLineRefundTypeKnown {
+        #[serde(rename = "NONE")]
+        None,
+        #[serde(rename = "PARTIAL")]
+        Partial,
+        #[serde(rename = "FULL")]
+        Full,
+    }
+    impl ::std::fmt::Display for GroupRefundPreviewLineRefundTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::None => f.write_str("NONE"),
+                Self::Partial => f.write_str("PARTIAL"),
+                Self::Full => f.write_str("FULL"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GroupRefundPreviewLineRefundTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "NONE" => Ok(Self::None),
+                "PARTIAL" => Ok(Self::Partial),
+                "FULL" => Ok(Self::Full),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GroupRefundPreviewLineRefundTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GroupRefundPreviewLineRefundTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GuestRoomLightweightAgent`
@@ -10401,7 +17422,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAgentLifestyleType {
-        Known(Known),
+        Known(GuestRoomLightweightAgentLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAgentLifestyleType {
@@ -10412,9 +17433,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightAgentLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightAgentLifestyleTypeKnown>
+    for GuestRoomLightweightAgentLifestyleType {
+        fn from(value: GuestRoomLightweightAgentLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAgentLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAgentLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightAgentLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightAgentLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightAgentLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAgentLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -10427,7 +17590,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAgentPricePoint {
-        Known(Known),
+        Known(GuestRoomLightweightAgentPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAgentPricePoint {
@@ -10438,9 +17601,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightAgentPricePoint {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightAgentPricePointKnown>
+    for GuestRoomLightweightAgentPricePoint {
+        fn from(value: GuestRoomLightweightAgentPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAgentPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAgentPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightAgentPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightAgentPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightAgentPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAgentPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Used to request or specify a gender assignment for a room. Note: Typically used by Hosteliers.
@@ -10453,7 +17706,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAgentRoomGender {
-        Known(Known),
+        Known(GuestRoomLightweightAgentRoomGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAgentRoomGender {
@@ -10464,9 +17717,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightAgentRoomGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightAgentRoomGenderKnown>
+    for GuestRoomLightweightAgentRoomGender {
+        fn from(value: GuestRoomLightweightAgentRoomGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAgentRoomGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAgentRoomGenderKnown {
+        Male,
+        Female,
+        MaleAndFemale,
+        Unknown,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightAgentRoomGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("Male"),
+                Self::Female => f.write_str("Female"),
+                Self::MaleAndFemale => f.write_str("MaleAndFemale"),
+                Self::Unknown => f.write_str("Unknown"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightAgentRoomGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Male" => Ok(Self::Male),
+                "Female" => Ok(Self::Female),
+                "MaleAndFemale" => Ok(Self::MaleAndFemale),
+                "Unknown" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightAgentRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAgentRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GuestRoomLightweightAuthenticatedEntity`
@@ -10642,7 +17957,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAuthenticatedEntityLifestyleType {
@@ -10653,10 +17968,156 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown>
     for GuestRoomLightweightAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -10669,7 +18130,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAuthenticatedEntityPricePoint {
-        Known(Known),
+        Known(GuestRoomLightweightAuthenticatedEntityPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAuthenticatedEntityPricePoint {
@@ -10680,10 +18141,100 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<GuestRoomLightweightAuthenticatedEntityPricePointKnown>
     for GuestRoomLightweightAuthenticatedEntityPricePoint {
-        fn from(value: Known) -> Self {
+        fn from(value: GuestRoomLightweightAuthenticatedEntityPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAuthenticatedEntityPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAuthenticatedEntityPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightAuthenticatedEntityPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightAuthenticatedEntityPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GuestRoomLightweightAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAuthenticatedEntityPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Used to request or specify a gender assignment for a room. Note: Typically used by Hosteliers.
@@ -10696,7 +18247,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightAuthenticatedEntityRoomGender {
-        Known(Known),
+        Known(GuestRoomLightweightAuthenticatedEntityRoomGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightAuthenticatedEntityRoomGender {
@@ -10707,10 +18258,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<GuestRoomLightweightAuthenticatedEntityRoomGenderKnown>
     for GuestRoomLightweightAuthenticatedEntityRoomGender {
-        fn from(value: Known) -> Self {
+        fn from(value: GuestRoomLightweightAuthenticatedEntityRoomGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightAuthenticatedEntityRoomGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightAuthenticatedEntityRoomGenderKnown {
+        Male,
+        Female,
+        MaleAndFemale,
+        Unknown,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightAuthenticatedEntityRoomGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("Male"),
+                Self::Female => f.write_str("Female"),
+                Self::MaleAndFemale => f.write_str("MaleAndFemale"),
+                Self::Unknown => f.write_str("Unknown"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightAuthenticatedEntityRoomGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Male" => Ok(Self::Male),
+                "Female" => Ok(Self::Female),
+                "MaleAndFemale" => Ok(Self::MaleAndFemale),
+                "Unknown" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GuestRoomLightweightAuthenticatedEntityRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightAuthenticatedEntityRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GuestRoomLightweightBooker`
@@ -10880,7 +18493,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightBookerLifestyleType {
-        Known(Known),
+        Known(GuestRoomLightweightBookerLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightBookerLifestyleType {
@@ -10891,9 +18504,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightBookerLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightBookerLifestyleTypeKnown>
+    for GuestRoomLightweightBookerLifestyleType {
+        fn from(value: GuestRoomLightweightBookerLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightBookerLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightBookerLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightBookerLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightBookerLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightBookerLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightBookerLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Level of expensiveness.
@@ -10906,7 +18661,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightBookerPricePoint {
-        Known(Known),
+        Known(GuestRoomLightweightBookerPricePointKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightBookerPricePoint {
@@ -10917,9 +18672,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightBookerPricePoint {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightBookerPricePointKnown>
+    for GuestRoomLightweightBookerPricePoint {
+        fn from(value: GuestRoomLightweightBookerPricePointKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightBookerPricePointKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightBookerPricePointKnown {
+        #[serde(rename = "HALF")]
+        Half,
+        #[serde(rename = "ONE")]
+        One,
+        #[serde(rename = "ONE_HALF")]
+        OneHalf,
+        #[serde(rename = "TWO")]
+        Two,
+        #[serde(rename = "TWO_HALF")]
+        TwoHalf,
+        #[serde(rename = "THREE")]
+        Three,
+        #[serde(rename = "THREE_HALF")]
+        ThreeHalf,
+        #[serde(rename = "FOUR")]
+        Four,
+        #[serde(rename = "FOUR_HALF")]
+        FourHalf,
+        #[serde(rename = "FIVE")]
+        Five,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightBookerPricePointKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Half => f.write_str("HALF"),
+                Self::One => f.write_str("ONE"),
+                Self::OneHalf => f.write_str("ONE_HALF"),
+                Self::Two => f.write_str("TWO"),
+                Self::TwoHalf => f.write_str("TWO_HALF"),
+                Self::Three => f.write_str("THREE"),
+                Self::ThreeHalf => f.write_str("THREE_HALF"),
+                Self::Four => f.write_str("FOUR"),
+                Self::FourHalf => f.write_str("FOUR_HALF"),
+                Self::Five => f.write_str("FIVE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightBookerPricePointKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "HALF" => Ok(Self::Half),
+                "ONE" => Ok(Self::One),
+                "ONE_HALF" => Ok(Self::OneHalf),
+                "TWO" => Ok(Self::Two),
+                "TWO_HALF" => Ok(Self::TwoHalf),
+                "THREE" => Ok(Self::Three),
+                "THREE_HALF" => Ok(Self::ThreeHalf),
+                "FOUR" => Ok(Self::Four),
+                "FOUR_HALF" => Ok(Self::FourHalf),
+                "FIVE" => Ok(Self::Five),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightBookerPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightBookerPricePointKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Used to request or specify a gender assignment for a room. Note: Typically used by Hosteliers.
@@ -10932,7 +18777,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum GuestRoomLightweightBookerRoomGender {
-        Known(Known),
+        Known(GuestRoomLightweightBookerRoomGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for GuestRoomLightweightBookerRoomGender {
@@ -10943,9 +18788,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for GuestRoomLightweightBookerRoomGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<GuestRoomLightweightBookerRoomGenderKnown>
+    for GuestRoomLightweightBookerRoomGender {
+        fn from(value: GuestRoomLightweightBookerRoomGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`GuestRoomLightweightBookerRoomGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum GuestRoomLightweightBookerRoomGenderKnown {
+        Male,
+        Female,
+        MaleAndFemale,
+        Unknown,
+    }
+    impl ::std::fmt::Display for GuestRoomLightweightBookerRoomGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("Male"),
+                Self::Female => f.write_str("Female"),
+                Self::MaleAndFemale => f.write_str("MaleAndFemale"),
+                Self::Unknown => f.write_str("Unknown"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GuestRoomLightweightBookerRoomGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Male" => Ok(Self::Male),
+                "Female" => Ok(Self::Female),
+                "MaleAndFemale" => Ok(Self::MaleAndFemale),
+                "Unknown" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GuestRoomLightweightBookerRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for GuestRoomLightweightBookerRoomGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`GuestUserAgent`
@@ -11127,66 +19034,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Known`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum Known {
-        #[serde(rename = "MALE")]
-        Male,
-        #[serde(rename = "FEMALE")]
-        Female,
-        #[serde(rename = "OTHER")]
-        Other,
-    }
-    impl ::std::fmt::Display for Known {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Male => f.write_str("MALE"),
-                Self::Female => f.write_str("FEMALE"),
-                Self::Other => f.write_str("OTHER"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Known {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "MALE" => Ok(Self::Male),
-                "FEMALE" => Ok(Self::Female),
-                "OTHER" => Ok(Self::Other),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`LocalizedDescriptionAgent`
     #[derive(
         ::serde::Deserialize,
@@ -11227,7 +19074,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum LocalizedDescriptionAgentCreator {
-        Known(Known),
+        Known(LocalizedDescriptionAgentCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for LocalizedDescriptionAgentCreator {
@@ -11238,9 +19085,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for LocalizedDescriptionAgentCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<LocalizedDescriptionAgentCreatorKnown>
+    for LocalizedDescriptionAgentCreator {
+        fn from(value: LocalizedDescriptionAgentCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`LocalizedDescriptionAgentCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum LocalizedDescriptionAgentCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for LocalizedDescriptionAgentCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for LocalizedDescriptionAgentCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for LocalizedDescriptionAgentCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for LocalizedDescriptionAgentCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`LocalizedDescriptionAuthenticatedEntity`
@@ -12165,7 +20070,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalAgentGender {
-        Known(Known),
+        Known(PersonalAgentGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalAgentGender {
@@ -12176,9 +20081,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalAgentGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalAgentGenderKnown> for PersonalAgentGender {
+        fn from(value: PersonalAgentGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalAgentGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalAgentGenderKnown {
+        #[serde(rename = "MALE")]
+        Male,
+        #[serde(rename = "FEMALE")]
+        Female,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for PersonalAgentGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("MALE"),
+                Self::Female => f.write_str("FEMALE"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalAgentGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MALE" => Ok(Self::Male),
+                "FEMALE" => Ok(Self::Female),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalAgentGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PersonalAgentGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Marital status of the traveler.
@@ -12191,7 +20156,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalAgentMaritalStatus {
-        Known(Known),
+        Known(PersonalAgentMaritalStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalAgentMaritalStatus {
@@ -12202,9 +20167,95 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalAgentMaritalStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalAgentMaritalStatusKnown>
+    for PersonalAgentMaritalStatus {
+        fn from(value: PersonalAgentMaritalStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalAgentMaritalStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalAgentMaritalStatusKnown {
+        #[serde(rename = "ANNULLED")]
+        Annulled,
+        #[serde(rename = "COHABITATING")]
+        Cohabitating,
+        #[serde(rename = "DIVORCED")]
+        Divorced,
+        #[serde(rename = "ENGAGED")]
+        Engaged,
+        #[serde(rename = "MARRIED")]
+        Married,
+        #[serde(rename = "SEPARATED")]
+        Separated,
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "WIDOWED")]
+        Widowed,
+        #[serde(rename = "UNKNOWN")]
+        Unknown,
+    }
+    impl ::std::fmt::Display for PersonalAgentMaritalStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Annulled => f.write_str("ANNULLED"),
+                Self::Cohabitating => f.write_str("COHABITATING"),
+                Self::Divorced => f.write_str("DIVORCED"),
+                Self::Engaged => f.write_str("ENGAGED"),
+                Self::Married => f.write_str("MARRIED"),
+                Self::Separated => f.write_str("SEPARATED"),
+                Self::Single => f.write_str("SINGLE"),
+                Self::Widowed => f.write_str("WIDOWED"),
+                Self::Unknown => f.write_str("UNKNOWN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalAgentMaritalStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ANNULLED" => Ok(Self::Annulled),
+                "COHABITATING" => Ok(Self::Cohabitating),
+                "DIVORCED" => Ok(Self::Divorced),
+                "ENGAGED" => Ok(Self::Engaged),
+                "MARRIED" => Ok(Self::Married),
+                "SEPARATED" => Ok(Self::Separated),
+                "SINGLE" => Ok(Self::Single),
+                "WIDOWED" => Ok(Self::Widowed),
+                "UNKNOWN" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalAgentMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PersonalAgentMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PersonalAuthenticatedEntity`
@@ -12301,7 +20352,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalAuthenticatedEntityGender {
-        Known(Known),
+        Known(PersonalAuthenticatedEntityGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalAuthenticatedEntityGender {
@@ -12312,9 +20363,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalAuthenticatedEntityGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalAuthenticatedEntityGenderKnown>
+    for PersonalAuthenticatedEntityGender {
+        fn from(value: PersonalAuthenticatedEntityGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalAuthenticatedEntityGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalAuthenticatedEntityGenderKnown {
+        #[serde(rename = "MALE")]
+        Male,
+        #[serde(rename = "FEMALE")]
+        Female,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for PersonalAuthenticatedEntityGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("MALE"),
+                Self::Female => f.write_str("FEMALE"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalAuthenticatedEntityGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MALE" => Ok(Self::Male),
+                "FEMALE" => Ok(Self::Female),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalAuthenticatedEntityGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PersonalAuthenticatedEntityGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Marital status of the traveler.
@@ -12327,7 +20440,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalAuthenticatedEntityMaritalStatus {
-        Known(Known),
+        Known(PersonalAuthenticatedEntityMaritalStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalAuthenticatedEntityMaritalStatus {
@@ -12338,9 +20451,96 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalAuthenticatedEntityMaritalStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalAuthenticatedEntityMaritalStatusKnown>
+    for PersonalAuthenticatedEntityMaritalStatus {
+        fn from(value: PersonalAuthenticatedEntityMaritalStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalAuthenticatedEntityMaritalStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalAuthenticatedEntityMaritalStatusKnown {
+        #[serde(rename = "ANNULLED")]
+        Annulled,
+        #[serde(rename = "COHABITATING")]
+        Cohabitating,
+        #[serde(rename = "DIVORCED")]
+        Divorced,
+        #[serde(rename = "ENGAGED")]
+        Engaged,
+        #[serde(rename = "MARRIED")]
+        Married,
+        #[serde(rename = "SEPARATED")]
+        Separated,
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "WIDOWED")]
+        Widowed,
+        #[serde(rename = "UNKNOWN")]
+        Unknown,
+    }
+    impl ::std::fmt::Display for PersonalAuthenticatedEntityMaritalStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Annulled => f.write_str("ANNULLED"),
+                Self::Cohabitating => f.write_str("COHABITATING"),
+                Self::Divorced => f.write_str("DIVORCED"),
+                Self::Engaged => f.write_str("ENGAGED"),
+                Self::Married => f.write_str("MARRIED"),
+                Self::Separated => f.write_str("SEPARATED"),
+                Self::Single => f.write_str("SINGLE"),
+                Self::Widowed => f.write_str("WIDOWED"),
+                Self::Unknown => f.write_str("UNKNOWN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalAuthenticatedEntityMaritalStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ANNULLED" => Ok(Self::Annulled),
+                "COHABITATING" => Ok(Self::Cohabitating),
+                "DIVORCED" => Ok(Self::Divorced),
+                "ENGAGED" => Ok(Self::Engaged),
+                "MARRIED" => Ok(Self::Married),
+                "SEPARATED" => Ok(Self::Separated),
+                "SINGLE" => Ok(Self::Single),
+                "WIDOWED" => Ok(Self::Widowed),
+                "UNKNOWN" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PersonalAuthenticatedEntityMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PersonalAuthenticatedEntityMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PersonalBooker`
@@ -12435,7 +20635,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalBookerGender {
-        Known(Known),
+        Known(PersonalBookerGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalBookerGender {
@@ -12446,9 +20646,69 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalBookerGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalBookerGenderKnown> for PersonalBookerGender {
+        fn from(value: PersonalBookerGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalBookerGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalBookerGenderKnown {
+        #[serde(rename = "MALE")]
+        Male,
+        #[serde(rename = "FEMALE")]
+        Female,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for PersonalBookerGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("MALE"),
+                Self::Female => f.write_str("FEMALE"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalBookerGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MALE" => Ok(Self::Male),
+                "FEMALE" => Ok(Self::Female),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalBookerGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PersonalBookerGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Marital status of the traveler.
@@ -12461,7 +20721,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalBookerMaritalStatus {
-        Known(Known),
+        Known(PersonalBookerMaritalStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalBookerMaritalStatus {
@@ -12472,9 +20732,95 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalBookerMaritalStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalBookerMaritalStatusKnown>
+    for PersonalBookerMaritalStatus {
+        fn from(value: PersonalBookerMaritalStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalBookerMaritalStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalBookerMaritalStatusKnown {
+        #[serde(rename = "ANNULLED")]
+        Annulled,
+        #[serde(rename = "COHABITATING")]
+        Cohabitating,
+        #[serde(rename = "DIVORCED")]
+        Divorced,
+        #[serde(rename = "ENGAGED")]
+        Engaged,
+        #[serde(rename = "MARRIED")]
+        Married,
+        #[serde(rename = "SEPARATED")]
+        Separated,
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "WIDOWED")]
+        Widowed,
+        #[serde(rename = "UNKNOWN")]
+        Unknown,
+    }
+    impl ::std::fmt::Display for PersonalBookerMaritalStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Annulled => f.write_str("ANNULLED"),
+                Self::Cohabitating => f.write_str("COHABITATING"),
+                Self::Divorced => f.write_str("DIVORCED"),
+                Self::Engaged => f.write_str("ENGAGED"),
+                Self::Married => f.write_str("MARRIED"),
+                Self::Separated => f.write_str("SEPARATED"),
+                Self::Single => f.write_str("SINGLE"),
+                Self::Widowed => f.write_str("WIDOWED"),
+                Self::Unknown => f.write_str("UNKNOWN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalBookerMaritalStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ANNULLED" => Ok(Self::Annulled),
+                "COHABITATING" => Ok(Self::Cohabitating),
+                "DIVORCED" => Ok(Self::Divorced),
+                "ENGAGED" => Ok(Self::Engaged),
+                "MARRIED" => Ok(Self::Married),
+                "SEPARATED" => Ok(Self::Separated),
+                "SINGLE" => Ok(Self::Single),
+                "WIDOWED" => Ok(Self::Widowed),
+                "UNKNOWN" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalBookerMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PersonalBookerMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PersonalNonAuthenticatedEntity`
@@ -12571,7 +20917,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalNonAuthenticatedEntityGender {
-        Known(Known),
+        Known(PersonalNonAuthenticatedEntityGenderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalNonAuthenticatedEntityGender {
@@ -12582,9 +20928,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalNonAuthenticatedEntityGender {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalNonAuthenticatedEntityGenderKnown>
+    for PersonalNonAuthenticatedEntityGender {
+        fn from(value: PersonalNonAuthenticatedEntityGenderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalNonAuthenticatedEntityGenderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalNonAuthenticatedEntityGenderKnown {
+        #[serde(rename = "MALE")]
+        Male,
+        #[serde(rename = "FEMALE")]
+        Female,
+        #[serde(rename = "OTHER")]
+        Other,
+    }
+    impl ::std::fmt::Display for PersonalNonAuthenticatedEntityGenderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Male => f.write_str("MALE"),
+                Self::Female => f.write_str("FEMALE"),
+                Self::Other => f.write_str("OTHER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalNonAuthenticatedEntityGenderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "MALE" => Ok(Self::Male),
+                "FEMALE" => Ok(Self::Female),
+                "OTHER" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PersonalNonAuthenticatedEntityGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PersonalNonAuthenticatedEntityGenderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Marital status of the traveler.
@@ -12597,7 +21005,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PersonalNonAuthenticatedEntityMaritalStatus {
-        Known(Known),
+        Known(PersonalNonAuthenticatedEntityMaritalStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PersonalNonAuthenticatedEntityMaritalStatus {
@@ -12608,9 +21016,96 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PersonalNonAuthenticatedEntityMaritalStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PersonalNonAuthenticatedEntityMaritalStatusKnown>
+    for PersonalNonAuthenticatedEntityMaritalStatus {
+        fn from(value: PersonalNonAuthenticatedEntityMaritalStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PersonalNonAuthenticatedEntityMaritalStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PersonalNonAuthenticatedEntityMaritalStatusKnown {
+        #[serde(rename = "ANNULLED")]
+        Annulled,
+        #[serde(rename = "COHABITATING")]
+        Cohabitating,
+        #[serde(rename = "DIVORCED")]
+        Divorced,
+        #[serde(rename = "ENGAGED")]
+        Engaged,
+        #[serde(rename = "MARRIED")]
+        Married,
+        #[serde(rename = "SEPARATED")]
+        Separated,
+        #[serde(rename = "SINGLE")]
+        Single,
+        #[serde(rename = "WIDOWED")]
+        Widowed,
+        #[serde(rename = "UNKNOWN")]
+        Unknown,
+    }
+    impl ::std::fmt::Display for PersonalNonAuthenticatedEntityMaritalStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Annulled => f.write_str("ANNULLED"),
+                Self::Cohabitating => f.write_str("COHABITATING"),
+                Self::Divorced => f.write_str("DIVORCED"),
+                Self::Engaged => f.write_str("ENGAGED"),
+                Self::Married => f.write_str("MARRIED"),
+                Self::Separated => f.write_str("SEPARATED"),
+                Self::Single => f.write_str("SINGLE"),
+                Self::Widowed => f.write_str("WIDOWED"),
+                Self::Unknown => f.write_str("UNKNOWN"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PersonalNonAuthenticatedEntityMaritalStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ANNULLED" => Ok(Self::Annulled),
+                "COHABITATING" => Ok(Self::Cohabitating),
+                "DIVORCED" => Ok(Self::Divorced),
+                "ENGAGED" => Ok(Self::Engaged),
+                "MARRIED" => Ok(Self::Married),
+                "SEPARATED" => Ok(Self::Separated),
+                "SINGLE" => Ok(Self::Single),
+                "WIDOWED" => Ok(Self::Widowed),
+                "UNKNOWN" => Ok(Self::Unknown),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PersonalNonAuthenticatedEntityMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PersonalNonAuthenticatedEntityMaritalStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PetInfoLightweightAgent`
@@ -13659,7 +22154,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyAggregateLightweightAgentLifestyleTypesItem {
-        Known(Known),
+        Known(PropertyAggregateLightweightAgentLifestyleTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyAggregateLightweightAgentLifestyleTypesItem {
@@ -13670,10 +22165,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyAggregateLightweightAgentLifestyleTypesKnown>
     for PropertyAggregateLightweightAgentLifestyleTypesItem {
-        fn from(value: Known) -> Self {
+        fn from(value: PropertyAggregateLightweightAgentLifestyleTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyAggregateLightweightAgentLifestyleTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyAggregateLightweightAgentLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PropertyAggregateLightweightAuthenticatedEntity`
@@ -13881,7 +22518,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesItem {
-        Known(Known),
+        Known(PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -13893,10 +22530,157 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown,
+    > for PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesItem {
+        fn from(
+            value: PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyAggregateLightweightAuthenticatedEntityLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PropertyAggregateLightweightBooker`
@@ -14102,7 +22886,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyAggregateLightweightBookerLifestyleTypesItem {
-        Known(Known),
+        Known(PropertyAggregateLightweightBookerLifestyleTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyAggregateLightweightBookerLifestyleTypesItem {
@@ -14113,10 +22897,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyAggregateLightweightBookerLifestyleTypesKnown>
     for PropertyAggregateLightweightBookerLifestyleTypesItem {
-        fn from(value: Known) -> Self {
+        fn from(value: PropertyAggregateLightweightBookerLifestyleTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyAggregateLightweightBookerLifestyleTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyAggregateLightweightBookerLifestyleTypesKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for PropertyAggregateLightweightBookerLifestyleTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyAggregateLightweightBookerLifestyleTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyAggregateLightweightBookerLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyAggregateLightweightBookerLifestyleTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Outlines basic policies for the property.
@@ -14201,7 +23127,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentInternetAvailability {
-        Known(Known),
+        Known(PropertyPolicyAgentInternetAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentInternetAvailability {
@@ -14212,9 +23138,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentInternetAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentInternetAvailabilityKnown>
+    for PropertyPolicyAgentInternetAvailability {
+        fn from(value: PropertyPolicyAgentInternetAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentInternetAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentInternetAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentInternetAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentInternetAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyAgentInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates where internet is available in and around the property.
@@ -14227,7 +23215,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentInternetConnectionLocation {
-        Known(Known),
+        Known(PropertyPolicyAgentInternetConnectionLocationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentInternetConnectionLocation {
@@ -14238,9 +23226,80 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentInternetConnectionLocation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentInternetConnectionLocationKnown>
+    for PropertyPolicyAgentInternetConnectionLocation {
+        fn from(value: PropertyPolicyAgentInternetConnectionLocationKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentInternetConnectionLocationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentInternetConnectionLocationKnown {
+        #[serde(rename = "ENTIRE_PROPERTY")]
+        EntireProperty,
+        #[serde(rename = "PUBLIC_AREAS")]
+        PublicAreas,
+        #[serde(rename = "ALL_ROOMS")]
+        AllRooms,
+        #[serde(rename = "SOME_ROOMS")]
+        SomeRooms,
+        #[serde(rename = "BUSINESS_CENTER")]
+        BusinessCenter,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentInternetConnectionLocationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntireProperty => f.write_str("ENTIRE_PROPERTY"),
+                Self::PublicAreas => f.write_str("PUBLIC_AREAS"),
+                Self::AllRooms => f.write_str("ALL_ROOMS"),
+                Self::SomeRooms => f.write_str("SOME_ROOMS"),
+                Self::BusinessCenter => f.write_str("BUSINESS_CENTER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentInternetConnectionLocationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ENTIRE_PROPERTY" => Ok(Self::EntireProperty),
+                "PUBLIC_AREAS" => Ok(Self::PublicAreas),
+                "ALL_ROOMS" => Ok(Self::AllRooms),
+                "SOME_ROOMS" => Ok(Self::SomeRooms),
+                "BUSINESS_CENTER" => Ok(Self::BusinessCenter),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAgentInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates how guests can access the Internet on the property.
@@ -14253,7 +23312,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentInternetConnectionType {
-        Known(Known),
+        Known(PropertyPolicyAgentInternetConnectionTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentInternetConnectionType {
@@ -14264,9 +23323,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentInternetConnectionType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentInternetConnectionTypeKnown>
+    for PropertyPolicyAgentInternetConnectionType {
+        fn from(value: PropertyPolicyAgentInternetConnectionTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentInternetConnectionTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentInternetConnectionTypeKnown {
+        #[serde(rename = "WIFI")]
+        Wifi,
+        #[serde(rename = "CABLE")]
+        Cable,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentInternetConnectionTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wifi => f.write_str("WIFI"),
+                Self::Cable => f.write_str("CABLE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentInternetConnectionTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WIFI" => Ok(Self::Wifi),
+                "CABLE" => Ok(Self::Cable),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAgentInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates what type of parking is available at the property.
@@ -14279,7 +23397,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentParkingAccess {
-        Known(Known),
+        Known(PropertyPolicyAgentParkingAccessKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentParkingAccess {
@@ -14290,9 +23408,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentParkingAccess {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentParkingAccessKnown>
+    for PropertyPolicyAgentParkingAccess {
+        fn from(value: PropertyPolicyAgentParkingAccessKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentParkingAccessKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentParkingAccessKnown {
+        #[serde(rename = "PRIVATE")]
+        Private,
+        #[serde(rename = "PUBLIC")]
+        Public,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentParkingAccessKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Private => f.write_str("PRIVATE"),
+                Self::Public => f.write_str("PUBLIC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentParkingAccessKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PRIVATE" => Ok(Self::Private),
+                "PUBLIC" => Ok(Self::Public),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyAgentParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates whether parking is available at the property.
@@ -14305,7 +23481,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAgentParkingAvailability {
-        Known(Known),
+        Known(PropertyPolicyAgentParkingAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAgentParkingAvailability {
@@ -14316,9 +23492,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAgentParkingAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAgentParkingAvailabilityKnown>
+    for PropertyPolicyAgentParkingAvailability {
+        fn from(value: PropertyPolicyAgentParkingAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAgentParkingAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAgentParkingAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAgentParkingAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAgentParkingAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyAgentParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAgentParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Outlines basic policies for the property.
@@ -14405,7 +23643,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAuthenticatedEntityInternetAvailability {
-        Known(Known),
+        Known(PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAuthenticatedEntityInternetAvailability {
@@ -14416,10 +23654,76 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown>
     for PropertyPolicyAuthenticatedEntityInternetAvailability {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAuthenticatedEntityInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates where internet is available in and around the property.
@@ -14432,7 +23736,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAuthenticatedEntityInternetConnectionLocation {
-        Known(Known),
+        Known(PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -14444,10 +23748,85 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyPolicyAuthenticatedEntityInternetConnectionLocation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown,
+    > for PropertyPolicyAuthenticatedEntityInternetConnectionLocation {
+        fn from(
+            value: PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown {
+        #[serde(rename = "ENTIRE_PROPERTY")]
+        EntireProperty,
+        #[serde(rename = "PUBLIC_AREAS")]
+        PublicAreas,
+        #[serde(rename = "ALL_ROOMS")]
+        AllRooms,
+        #[serde(rename = "SOME_ROOMS")]
+        SomeRooms,
+        #[serde(rename = "BUSINESS_CENTER")]
+        BusinessCenter,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntireProperty => f.write_str("ENTIRE_PROPERTY"),
+                Self::PublicAreas => f.write_str("PUBLIC_AREAS"),
+                Self::AllRooms => f.write_str("ALL_ROOMS"),
+                Self::SomeRooms => f.write_str("SOME_ROOMS"),
+                Self::BusinessCenter => f.write_str("BUSINESS_CENTER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ENTIRE_PROPERTY" => Ok(Self::EntireProperty),
+                "PUBLIC_AREAS" => Ok(Self::PublicAreas),
+                "ALL_ROOMS" => Ok(Self::AllRooms),
+                "SOME_ROOMS" => Ok(Self::SomeRooms),
+                "BUSINESS_CENTER" => Ok(Self::BusinessCenter),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAuthenticatedEntityInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates how guests can access the Internet on the property.
@@ -14460,7 +23839,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAuthenticatedEntityInternetConnectionType {
-        Known(Known),
+        Known(PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display
@@ -14472,10 +23851,73 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
-    for PropertyPolicyAuthenticatedEntityInternetConnectionType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<
+        PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown,
+    > for PropertyPolicyAuthenticatedEntityInternetConnectionType {
+        fn from(
+            value: PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown {
+        #[serde(rename = "WIFI")]
+        Wifi,
+        #[serde(rename = "CABLE")]
+        Cable,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wifi => f.write_str("WIFI"),
+                Self::Cable => f.write_str("CABLE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WIFI" => Ok(Self::Wifi),
+                "CABLE" => Ok(Self::Cable),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAuthenticatedEntityInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates what type of parking is available at the property.
@@ -14488,7 +23930,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAuthenticatedEntityParkingAccess {
-        Known(Known),
+        Known(PropertyPolicyAuthenticatedEntityParkingAccessKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAuthenticatedEntityParkingAccess {
@@ -14499,9 +23941,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyAuthenticatedEntityParkingAccess {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyAuthenticatedEntityParkingAccessKnown>
+    for PropertyPolicyAuthenticatedEntityParkingAccess {
+        fn from(value: PropertyPolicyAuthenticatedEntityParkingAccessKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAuthenticatedEntityParkingAccessKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAuthenticatedEntityParkingAccessKnown {
+        #[serde(rename = "PRIVATE")]
+        Private,
+        #[serde(rename = "PUBLIC")]
+        Public,
+    }
+    impl ::std::fmt::Display for PropertyPolicyAuthenticatedEntityParkingAccessKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Private => f.write_str("PRIVATE"),
+                Self::Public => f.write_str("PUBLIC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyAuthenticatedEntityParkingAccessKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PRIVATE" => Ok(Self::Private),
+                "PUBLIC" => Ok(Self::Public),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAuthenticatedEntityParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAuthenticatedEntityParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates whether parking is available at the property.
@@ -14514,7 +24015,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyAuthenticatedEntityParkingAvailability {
-        Known(Known),
+        Known(PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyAuthenticatedEntityParkingAvailability {
@@ -14525,10 +24026,76 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown>
     for PropertyPolicyAuthenticatedEntityParkingAvailability {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display
+    for PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyAuthenticatedEntityParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Outlines basic policies for the property.
@@ -14613,7 +24180,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyBookerInternetAvailability {
-        Known(Known),
+        Known(PropertyPolicyBookerInternetAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyBookerInternetAvailability {
@@ -14624,9 +24191,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyBookerInternetAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyBookerInternetAvailabilityKnown>
+    for PropertyPolicyBookerInternetAvailability {
+        fn from(value: PropertyPolicyBookerInternetAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyBookerInternetAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyBookerInternetAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyBookerInternetAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyBookerInternetAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyBookerInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyBookerInternetAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates where internet is available in and around the property.
@@ -14639,7 +24269,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyBookerInternetConnectionLocation {
-        Known(Known),
+        Known(PropertyPolicyBookerInternetConnectionLocationKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyBookerInternetConnectionLocation {
@@ -14650,9 +24280,80 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyBookerInternetConnectionLocation {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyBookerInternetConnectionLocationKnown>
+    for PropertyPolicyBookerInternetConnectionLocation {
+        fn from(value: PropertyPolicyBookerInternetConnectionLocationKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyBookerInternetConnectionLocationKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyBookerInternetConnectionLocationKnown {
+        #[serde(rename = "ENTIRE_PROPERTY")]
+        EntireProperty,
+        #[serde(rename = "PUBLIC_AREAS")]
+        PublicAreas,
+        #[serde(rename = "ALL_ROOMS")]
+        AllRooms,
+        #[serde(rename = "SOME_ROOMS")]
+        SomeRooms,
+        #[serde(rename = "BUSINESS_CENTER")]
+        BusinessCenter,
+    }
+    impl ::std::fmt::Display for PropertyPolicyBookerInternetConnectionLocationKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::EntireProperty => f.write_str("ENTIRE_PROPERTY"),
+                Self::PublicAreas => f.write_str("PUBLIC_AREAS"),
+                Self::AllRooms => f.write_str("ALL_ROOMS"),
+                Self::SomeRooms => f.write_str("SOME_ROOMS"),
+                Self::BusinessCenter => f.write_str("BUSINESS_CENTER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyBookerInternetConnectionLocationKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ENTIRE_PROPERTY" => Ok(Self::EntireProperty),
+                "PUBLIC_AREAS" => Ok(Self::PublicAreas),
+                "ALL_ROOMS" => Ok(Self::AllRooms),
+                "SOME_ROOMS" => Ok(Self::SomeRooms),
+                "BUSINESS_CENTER" => Ok(Self::BusinessCenter),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyBookerInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyBookerInternetConnectionLocationKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates how guests can access the Internet on the property.
@@ -14665,7 +24366,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyBookerInternetConnectionType {
-        Known(Known),
+        Known(PropertyPolicyBookerInternetConnectionTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyBookerInternetConnectionType {
@@ -14676,9 +24377,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyBookerInternetConnectionType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyBookerInternetConnectionTypeKnown>
+    for PropertyPolicyBookerInternetConnectionType {
+        fn from(value: PropertyPolicyBookerInternetConnectionTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyBookerInternetConnectionTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyBookerInternetConnectionTypeKnown {
+        #[serde(rename = "WIFI")]
+        Wifi,
+        #[serde(rename = "CABLE")]
+        Cable,
+    }
+    impl ::std::fmt::Display for PropertyPolicyBookerInternetConnectionTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Wifi => f.write_str("WIFI"),
+                Self::Cable => f.write_str("CABLE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyBookerInternetConnectionTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "WIFI" => Ok(Self::Wifi),
+                "CABLE" => Ok(Self::Cable),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for PropertyPolicyBookerInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyBookerInternetConnectionTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates what type of parking is available at the property.
@@ -14691,7 +24451,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyBookerParkingAccess {
-        Known(Known),
+        Known(PropertyPolicyBookerParkingAccessKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyBookerParkingAccess {
@@ -14702,9 +24462,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyBookerParkingAccess {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyBookerParkingAccessKnown>
+    for PropertyPolicyBookerParkingAccess {
+        fn from(value: PropertyPolicyBookerParkingAccessKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyBookerParkingAccessKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyBookerParkingAccessKnown {
+        #[serde(rename = "PRIVATE")]
+        Private,
+        #[serde(rename = "PUBLIC")]
+        Public,
+    }
+    impl ::std::fmt::Display for PropertyPolicyBookerParkingAccessKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Private => f.write_str("PRIVATE"),
+                Self::Public => f.write_str("PUBLIC"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyBookerParkingAccessKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PRIVATE" => Ok(Self::Private),
+                "PUBLIC" => Ok(Self::Public),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyBookerParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyBookerParkingAccessKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Indicates whether parking is available at the property.
@@ -14717,7 +24535,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyPolicyBookerParkingAvailability {
-        Known(Known),
+        Known(PropertyPolicyBookerParkingAvailabilityKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyPolicyBookerParkingAvailability {
@@ -14728,9 +24546,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyPolicyBookerParkingAvailability {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyPolicyBookerParkingAvailabilityKnown>
+    for PropertyPolicyBookerParkingAvailability {
+        fn from(value: PropertyPolicyBookerParkingAvailabilityKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyPolicyBookerParkingAvailabilityKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyPolicyBookerParkingAvailabilityKnown {
+        #[serde(rename = "YES")]
+        Yes,
+        #[serde(rename = "NO")]
+        No,
+        #[serde(rename = "YES_PAID")]
+        YesPaid,
+    }
+    impl ::std::fmt::Display for PropertyPolicyBookerParkingAvailabilityKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Yes => f.write_str("YES"),
+                Self::No => f.write_str("NO"),
+                Self::YesPaid => f.write_str("YES_PAID"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyPolicyBookerParkingAvailabilityKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YES" => Ok(Self::Yes),
+                "NO" => Ok(Self::No),
+                "YES_PAID" => Ok(Self::YesPaid),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyPolicyBookerParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyPolicyBookerParkingAvailabilityKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`QuoteLightweightAgent`
@@ -14837,7 +24717,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum RatePlanLevelFeeAgentType {
-        Known(Known),
+        Known(RatePlanLevelFeeAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RatePlanLevelFeeAgentType {
@@ -14848,9 +24728,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for RatePlanLevelFeeAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<RatePlanLevelFeeAgentTypeKnown>
+    for RatePlanLevelFeeAgentType {
+        fn from(value: RatePlanLevelFeeAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RatePlanLevelFeeAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RatePlanLevelFeeAgentTypeKnown {
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_PERSON_PER_DAY")]
+        PerPersonPerDay,
+        #[serde(rename = "PER_PERSON_PER_STAY")]
+        PerPersonPerStay,
+    }
+    impl ::std::fmt::Display for RatePlanLevelFeeAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerPersonPerDay => f.write_str("PER_PERSON_PER_DAY"),
+                Self::PerPersonPerStay => f.write_str("PER_PERSON_PER_STAY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RatePlanLevelFeeAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_PERSON_PER_DAY" => Ok(Self::PerPersonPerDay),
+                "PER_PERSON_PER_STAY" => Ok(Self::PerPersonPerStay),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RatePlanLevelFeeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RatePlanLevelFeeAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`RatePlanLevelFeeAuthenticatedEntity`
@@ -14885,7 +24831,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum RatePlanLevelFeeAuthenticatedEntityType {
-        Known(Known),
+        Known(RatePlanLevelFeeAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RatePlanLevelFeeAuthenticatedEntityType {
@@ -14896,9 +24842,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for RatePlanLevelFeeAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<RatePlanLevelFeeAuthenticatedEntityTypeKnown>
+    for RatePlanLevelFeeAuthenticatedEntityType {
+        fn from(value: RatePlanLevelFeeAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RatePlanLevelFeeAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RatePlanLevelFeeAuthenticatedEntityTypeKnown {
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_PERSON_PER_DAY")]
+        PerPersonPerDay,
+        #[serde(rename = "PER_PERSON_PER_STAY")]
+        PerPersonPerStay,
+    }
+    impl ::std::fmt::Display for RatePlanLevelFeeAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerPersonPerDay => f.write_str("PER_PERSON_PER_DAY"),
+                Self::PerPersonPerStay => f.write_str("PER_PERSON_PER_STAY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RatePlanLevelFeeAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_PERSON_PER_DAY" => Ok(Self::PerPersonPerDay),
+                "PER_PERSON_PER_STAY" => Ok(Self::PerPersonPerStay),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RatePlanLevelFeeAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RatePlanLevelFeeAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`RatePlanLevelFeeBooker`
@@ -14933,7 +24945,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum RatePlanLevelFeeBookerType {
-        Known(Known),
+        Known(RatePlanLevelFeeBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RatePlanLevelFeeBookerType {
@@ -14944,9 +24956,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for RatePlanLevelFeeBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<RatePlanLevelFeeBookerTypeKnown>
+    for RatePlanLevelFeeBookerType {
+        fn from(value: RatePlanLevelFeeBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RatePlanLevelFeeBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RatePlanLevelFeeBookerTypeKnown {
+        #[serde(rename = "PER_DAY")]
+        PerDay,
+        #[serde(rename = "PER_STAY")]
+        PerStay,
+        #[serde(rename = "PER_PERSON_PER_DAY")]
+        PerPersonPerDay,
+        #[serde(rename = "PER_PERSON_PER_STAY")]
+        PerPersonPerStay,
+    }
+    impl ::std::fmt::Display for RatePlanLevelFeeBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PerDay => f.write_str("PER_DAY"),
+                Self::PerStay => f.write_str("PER_STAY"),
+                Self::PerPersonPerDay => f.write_str("PER_PERSON_PER_DAY"),
+                Self::PerPersonPerStay => f.write_str("PER_PERSON_PER_STAY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for RatePlanLevelFeeBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PER_DAY" => Ok(Self::PerDay),
+                "PER_STAY" => Ok(Self::PerStay),
+                "PER_PERSON_PER_DAY" => Ok(Self::PerPersonPerDay),
+                "PER_PERSON_PER_STAY" => Ok(Self::PerPersonPerStay),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for RatePlanLevelFeeBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RatePlanLevelFeeBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`RealtimeShoppingCartAuthenticatedEntity`
@@ -15074,7 +25152,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum RealtimeShoppingCartItemAuthenticatedEntityLifestyle {
-        Known(Known),
+        Known(RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for RealtimeShoppingCartItemAuthenticatedEntityLifestyle {
@@ -15085,10 +25163,156 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown>
     for RealtimeShoppingCartItemAuthenticatedEntityLifestyle {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display
+    for RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for RealtimeShoppingCartItemAuthenticatedEntityLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Response object for when a system document is removed.
@@ -15396,7 +25620,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ReviewAnswerAgentCategory {
-        Known(Known),
+        Known(ReviewAnswerAgentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ReviewAnswerAgentCategory {
@@ -15407,9 +25631,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ReviewAnswerAgentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ReviewAnswerAgentCategoryKnown>
+    for ReviewAnswerAgentCategory {
+        fn from(value: ReviewAnswerAgentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ReviewAnswerAgentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ReviewAnswerAgentCategoryKnown {
+        #[serde(rename = "COMFORT")]
+        Comfort,
+        #[serde(rename = "CONDITION")]
+        Condition,
+        #[serde(rename = "SERVICE")]
+        Service,
+        #[serde(rename = "ENVIRONMENT")]
+        Environment,
+        #[serde(rename = "FACILITIES")]
+        Facilities,
+        #[serde(rename = "LOCATION")]
+        Location,
+        #[serde(rename = "LIFESTYLE")]
+        Lifestyle,
+        #[serde(rename = "VALUE")]
+        Value,
+        #[serde(rename = "FOOD")]
+        Food,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for ReviewAnswerAgentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Comfort => f.write_str("COMFORT"),
+                Self::Condition => f.write_str("CONDITION"),
+                Self::Service => f.write_str("SERVICE"),
+                Self::Environment => f.write_str("ENVIRONMENT"),
+                Self::Facilities => f.write_str("FACILITIES"),
+                Self::Location => f.write_str("LOCATION"),
+                Self::Lifestyle => f.write_str("LIFESTYLE"),
+                Self::Value => f.write_str("VALUE"),
+                Self::Food => f.write_str("FOOD"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReviewAnswerAgentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMFORT" => Ok(Self::Comfort),
+                "CONDITION" => Ok(Self::Condition),
+                "SERVICE" => Ok(Self::Service),
+                "ENVIRONMENT" => Ok(Self::Environment),
+                "FACILITIES" => Ok(Self::Facilities),
+                "LOCATION" => Ok(Self::Location),
+                "LIFESTYLE" => Ok(Self::Lifestyle),
+                "VALUE" => Ok(Self::Value),
+                "FOOD" => Ok(Self::Food),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewAnswerAgentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReviewAnswerAgentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ReviewAnswerAuthenticatedEntity`
@@ -15446,7 +25760,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ReviewAnswerAuthenticatedEntityCategory {
-        Known(Known),
+        Known(ReviewAnswerAuthenticatedEntityCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ReviewAnswerAuthenticatedEntityCategory {
@@ -15457,9 +25771,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ReviewAnswerAuthenticatedEntityCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ReviewAnswerAuthenticatedEntityCategoryKnown>
+    for ReviewAnswerAuthenticatedEntityCategory {
+        fn from(value: ReviewAnswerAuthenticatedEntityCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ReviewAnswerAuthenticatedEntityCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ReviewAnswerAuthenticatedEntityCategoryKnown {
+        #[serde(rename = "COMFORT")]
+        Comfort,
+        #[serde(rename = "CONDITION")]
+        Condition,
+        #[serde(rename = "SERVICE")]
+        Service,
+        #[serde(rename = "ENVIRONMENT")]
+        Environment,
+        #[serde(rename = "FACILITIES")]
+        Facilities,
+        #[serde(rename = "LOCATION")]
+        Location,
+        #[serde(rename = "LIFESTYLE")]
+        Lifestyle,
+        #[serde(rename = "VALUE")]
+        Value,
+        #[serde(rename = "FOOD")]
+        Food,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for ReviewAnswerAuthenticatedEntityCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Comfort => f.write_str("COMFORT"),
+                Self::Condition => f.write_str("CONDITION"),
+                Self::Service => f.write_str("SERVICE"),
+                Self::Environment => f.write_str("ENVIRONMENT"),
+                Self::Facilities => f.write_str("FACILITIES"),
+                Self::Location => f.write_str("LOCATION"),
+                Self::Lifestyle => f.write_str("LIFESTYLE"),
+                Self::Value => f.write_str("VALUE"),
+                Self::Food => f.write_str("FOOD"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReviewAnswerAuthenticatedEntityCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMFORT" => Ok(Self::Comfort),
+                "CONDITION" => Ok(Self::Condition),
+                "SERVICE" => Ok(Self::Service),
+                "ENVIRONMENT" => Ok(Self::Environment),
+                "FACILITIES" => Ok(Self::Facilities),
+                "LOCATION" => Ok(Self::Location),
+                "LIFESTYLE" => Ok(Self::Lifestyle),
+                "VALUE" => Ok(Self::Value),
+                "FOOD" => Ok(Self::Food),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewAnswerAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReviewAnswerAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ReviewAnswerBooker`
@@ -15496,7 +25900,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ReviewAnswerBookerCategory {
-        Known(Known),
+        Known(ReviewAnswerBookerCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ReviewAnswerBookerCategory {
@@ -15507,9 +25911,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for ReviewAnswerBookerCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<ReviewAnswerBookerCategoryKnown>
+    for ReviewAnswerBookerCategory {
+        fn from(value: ReviewAnswerBookerCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ReviewAnswerBookerCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ReviewAnswerBookerCategoryKnown {
+        #[serde(rename = "COMFORT")]
+        Comfort,
+        #[serde(rename = "CONDITION")]
+        Condition,
+        #[serde(rename = "SERVICE")]
+        Service,
+        #[serde(rename = "ENVIRONMENT")]
+        Environment,
+        #[serde(rename = "FACILITIES")]
+        Facilities,
+        #[serde(rename = "LOCATION")]
+        Location,
+        #[serde(rename = "LIFESTYLE")]
+        Lifestyle,
+        #[serde(rename = "VALUE")]
+        Value,
+        #[serde(rename = "FOOD")]
+        Food,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display for ReviewAnswerBookerCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Comfort => f.write_str("COMFORT"),
+                Self::Condition => f.write_str("CONDITION"),
+                Self::Service => f.write_str("SERVICE"),
+                Self::Environment => f.write_str("ENVIRONMENT"),
+                Self::Facilities => f.write_str("FACILITIES"),
+                Self::Location => f.write_str("LOCATION"),
+                Self::Lifestyle => f.write_str("LIFESTYLE"),
+                Self::Value => f.write_str("VALUE"),
+                Self::Food => f.write_str("FOOD"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReviewAnswerBookerCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMFORT" => Ok(Self::Comfort),
+                "CONDITION" => Ok(Self::Condition),
+                "SERVICE" => Ok(Self::Service),
+                "ENVIRONMENT" => Ok(Self::Environment),
+                "FACILITIES" => Ok(Self::Facilities),
+                "LOCATION" => Ok(Self::Location),
+                "LIFESTYLE" => Ok(Self::Lifestyle),
+                "VALUE" => Ok(Self::Value),
+                "FOOD" => Ok(Self::Food),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReviewAnswerBookerCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReviewAnswerBookerCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ReviewAnswerOptionAuthenticatedEntity`
@@ -15834,7 +26328,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum ReviewQuestionLightweightAuthenticatedEntityCategory {
-        Known(Known),
+        Known(ReviewQuestionLightweightAuthenticatedEntityCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for ReviewQuestionLightweightAuthenticatedEntityCategory {
@@ -15845,10 +26339,104 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<ReviewQuestionLightweightAuthenticatedEntityCategoryKnown>
     for ReviewQuestionLightweightAuthenticatedEntityCategory {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: ReviewQuestionLightweightAuthenticatedEntityCategoryKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`ReviewQuestionLightweightAuthenticatedEntityCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum ReviewQuestionLightweightAuthenticatedEntityCategoryKnown {
+        #[serde(rename = "COMFORT")]
+        Comfort,
+        #[serde(rename = "CONDITION")]
+        Condition,
+        #[serde(rename = "SERVICE")]
+        Service,
+        #[serde(rename = "ENVIRONMENT")]
+        Environment,
+        #[serde(rename = "FACILITIES")]
+        Facilities,
+        #[serde(rename = "LOCATION")]
+        Location,
+        #[serde(rename = "LIFESTYLE")]
+        Lifestyle,
+        #[serde(rename = "VALUE")]
+        Value,
+        #[serde(rename = "FOOD")]
+        Food,
+        #[serde(rename = "ROOM")]
+        Room,
+    }
+    impl ::std::fmt::Display
+    for ReviewQuestionLightweightAuthenticatedEntityCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Comfort => f.write_str("COMFORT"),
+                Self::Condition => f.write_str("CONDITION"),
+                Self::Service => f.write_str("SERVICE"),
+                Self::Environment => f.write_str("ENVIRONMENT"),
+                Self::Facilities => f.write_str("FACILITIES"),
+                Self::Location => f.write_str("LOCATION"),
+                Self::Lifestyle => f.write_str("LIFESTYLE"),
+                Self::Value => f.write_str("VALUE"),
+                Self::Food => f.write_str("FOOD"),
+                Self::Room => f.write_str("ROOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for ReviewQuestionLightweightAuthenticatedEntityCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "COMFORT" => Ok(Self::Comfort),
+                "CONDITION" => Ok(Self::Condition),
+                "SERVICE" => Ok(Self::Service),
+                "ENVIRONMENT" => Ok(Self::Environment),
+                "FACILITIES" => Ok(Self::Facilities),
+                "LOCATION" => Ok(Self::Location),
+                "LIFESTYLE" => Ok(Self::Lifestyle),
+                "VALUE" => Ok(Self::Value),
+                "FOOD" => Ok(Self::Food),
+                "ROOM" => Ok(Self::Room),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for ReviewQuestionLightweightAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ReviewQuestionLightweightAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ReviewTemplateAuthenticatedEntity`
@@ -16474,7 +27062,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleDescriptionAgentCreator {
-        Known(Known),
+        Known(SimpleDescriptionAgentCreatorKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleDescriptionAgentCreator {
@@ -16485,9 +27073,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleDescriptionAgentCreator {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleDescriptionAgentCreatorKnown>
+    for SimpleDescriptionAgentCreator {
+        fn from(value: SimpleDescriptionAgentCreatorKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleDescriptionAgentCreatorKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleDescriptionAgentCreatorKnown {
+        #[serde(rename = "SYSTEM")]
+        System,
+        #[serde(rename = "USER")]
+        User,
+    }
+    impl ::std::fmt::Display for SimpleDescriptionAgentCreatorKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::System => f.write_str("SYSTEM"),
+                Self::User => f.write_str("USER"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleDescriptionAgentCreatorKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "SYSTEM" => Ok(Self::System),
+                "USER" => Ok(Self::User),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleDescriptionAgentCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleDescriptionAgentCreatorKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SimpleDescriptionAuthenticatedEntity`
@@ -16597,7 +27243,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAgentLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaAgentLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAgentLifestyleType {
@@ -16608,9 +27254,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAgentLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAgentLifestyleTypeKnown>
+    for SimpleMultimediaAgentLifestyleType {
+        fn from(value: SimpleMultimediaAgentLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAgentLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAgentLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAgentLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAgentLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaAgentLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAgentLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -16623,7 +27411,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAgentSource {
-        Known(Known),
+        Known(SimpleMultimediaAgentSourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAgentSource {
@@ -16634,9 +27422,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAgentSource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAgentSourceKnown>
+    for SimpleMultimediaAgentSource {
+        fn from(value: SimpleMultimediaAgentSourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAgentSourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAgentSourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAgentSourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAgentSourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaAgentSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAgentSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -16649,7 +27495,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAgentType {
-        Known(Known),
+        Known(SimpleMultimediaAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAgentType {
@@ -16660,9 +27506,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAgentTypeKnown>
+    for SimpleMultimediaAgentType {
+        fn from(value: SimpleMultimediaAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAgentTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Multimedia that contains less information than Multimedia object
@@ -16732,7 +27644,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAuthenticatedEntityLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntityLifestyleType {
@@ -16743,10 +27655,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown>
     for SimpleMultimediaAuthenticatedEntityLifestyleType {
-        fn from(value: Known) -> Self {
+        fn from(value: SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAuthenticatedEntityLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -16759,7 +27813,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAuthenticatedEntitySource {
-        Known(Known),
+        Known(SimpleMultimediaAuthenticatedEntitySourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntitySource {
@@ -16770,9 +27824,68 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAuthenticatedEntitySource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAuthenticatedEntitySourceKnown>
+    for SimpleMultimediaAuthenticatedEntitySource {
+        fn from(value: SimpleMultimediaAuthenticatedEntitySourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAuthenticatedEntitySourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAuthenticatedEntitySourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntitySourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAuthenticatedEntitySourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for SimpleMultimediaAuthenticatedEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAuthenticatedEntitySourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -16785,7 +27898,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaAuthenticatedEntityType {
-        Known(Known),
+        Known(SimpleMultimediaAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntityType {
@@ -16796,9 +27909,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaAuthenticatedEntityTypeKnown>
+    for SimpleMultimediaAuthenticatedEntityType {
+        fn from(value: SimpleMultimediaAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaAuthenticatedEntityTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Multimedia that contains less information than Multimedia object
@@ -16866,7 +28045,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaBookerLifestyleType {
-        Known(Known),
+        Known(SimpleMultimediaBookerLifestyleTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaBookerLifestyleType {
@@ -16877,9 +28056,151 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaBookerLifestyleType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaBookerLifestyleTypeKnown>
+    for SimpleMultimediaBookerLifestyleType {
+        fn from(value: SimpleMultimediaBookerLifestyleTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaBookerLifestyleTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaBookerLifestyleTypeKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaBookerLifestyleTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaBookerLifestyleTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaBookerLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaBookerLifestyleTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Currently ONLY using Cloudinary to store all image / video assets.
@@ -16892,7 +28213,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaBookerSource {
-        Known(Known),
+        Known(SimpleMultimediaBookerSourceKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaBookerSource {
@@ -16903,9 +28224,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaBookerSource {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaBookerSourceKnown>
+    for SimpleMultimediaBookerSource {
+        fn from(value: SimpleMultimediaBookerSourceKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaBookerSourceKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaBookerSourceKnown {
+        #[serde(rename = "YOUTUBE")]
+        Youtube,
+        #[serde(rename = "CLOUDINARY")]
+        Cloudinary,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaBookerSourceKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Youtube => f.write_str("YOUTUBE"),
+                Self::Cloudinary => f.write_str("CLOUDINARY"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaBookerSourceKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "YOUTUBE" => Ok(Self::Youtube),
+                "CLOUDINARY" => Ok(Self::Cloudinary),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaBookerSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaBookerSourceKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Whether Cloudinary media is a VIDEO or IMAGE.
@@ -16918,7 +28297,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SimpleMultimediaBookerType {
-        Known(Known),
+        Known(SimpleMultimediaBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SimpleMultimediaBookerType {
@@ -16929,9 +28308,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SimpleMultimediaBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SimpleMultimediaBookerTypeKnown>
+    for SimpleMultimediaBookerType {
+        fn from(value: SimpleMultimediaBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SimpleMultimediaBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SimpleMultimediaBookerTypeKnown {
+        #[serde(rename = "IMAGE")]
+        Image,
+        #[serde(rename = "VIDEO")]
+        Video,
+        #[serde(rename = "AUDIO")]
+        Audio,
+        #[serde(rename = "RAW")]
+        Raw,
+    }
+    impl ::std::fmt::Display for SimpleMultimediaBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Image => f.write_str("IMAGE"),
+                Self::Video => f.write_str("VIDEO"),
+                Self::Audio => f.write_str("AUDIO"),
+                Self::Raw => f.write_str("RAW"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SimpleMultimediaBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "IMAGE" => Ok(Self::Image),
+                "VIDEO" => Ok(Self::Video),
+                "AUDIO" => Ok(Self::Audio),
+                "RAW" => Ok(Self::Raw),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SimpleMultimediaBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SimpleMultimediaBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Social network
@@ -16966,7 +28411,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SocialAgentType {
-        Known(Known),
+        Known(SocialAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SocialAgentType {
@@ -16977,9 +28422,121 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SocialAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SocialAgentTypeKnown> for SocialAgentType {
+        fn from(value: SocialAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SocialAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SocialAgentTypeKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "TRIP_ADVISOR")]
+        TripAdvisor,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "GOOGLE_PLUS")]
+        GooglePlus,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "WEIBO")]
+        Weibo,
+        #[serde(rename = "RENREN")]
+        Renren,
+        #[serde(rename = "WEBSITE")]
+        Website,
+        #[serde(rename = "QQ")]
+        Qq,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+    }
+    impl ::std::fmt::Display for SocialAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::TripAdvisor => f.write_str("TRIP_ADVISOR"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::GooglePlus => f.write_str("GOOGLE_PLUS"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Line => f.write_str("LINE"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Weibo => f.write_str("WEIBO"),
+                Self::Renren => f.write_str("RENREN"),
+                Self::Website => f.write_str("WEBSITE"),
+                Self::Qq => f.write_str("QQ"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SocialAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "SKYPE" => Ok(Self::Skype),
+                "TRIP_ADVISOR" => Ok(Self::TripAdvisor),
+                "TWITTER" => Ok(Self::Twitter),
+                "GOOGLE_PLUS" => Ok(Self::GooglePlus),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "LINE" => Ok(Self::Line),
+                "WECHAT" => Ok(Self::Wechat),
+                "VIBER" => Ok(Self::Viber),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "WEIBO" => Ok(Self::Weibo),
+                "RENREN" => Ok(Self::Renren),
+                "WEBSITE" => Ok(Self::Website),
+                "QQ" => Ok(Self::Qq),
+                "TIKTOK" => Ok(Self::Tiktok),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SocialAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SocialAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Social network
@@ -17014,7 +28571,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SocialAuthenticatedEntityType {
-        Known(Known),
+        Known(SocialAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SocialAuthenticatedEntityType {
@@ -17025,9 +28582,123 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SocialAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SocialAuthenticatedEntityTypeKnown>
+    for SocialAuthenticatedEntityType {
+        fn from(value: SocialAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SocialAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SocialAuthenticatedEntityTypeKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "TRIP_ADVISOR")]
+        TripAdvisor,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "GOOGLE_PLUS")]
+        GooglePlus,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "WEIBO")]
+        Weibo,
+        #[serde(rename = "RENREN")]
+        Renren,
+        #[serde(rename = "WEBSITE")]
+        Website,
+        #[serde(rename = "QQ")]
+        Qq,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+    }
+    impl ::std::fmt::Display for SocialAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::TripAdvisor => f.write_str("TRIP_ADVISOR"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::GooglePlus => f.write_str("GOOGLE_PLUS"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Line => f.write_str("LINE"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Weibo => f.write_str("WEIBO"),
+                Self::Renren => f.write_str("RENREN"),
+                Self::Website => f.write_str("WEBSITE"),
+                Self::Qq => f.write_str("QQ"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SocialAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "SKYPE" => Ok(Self::Skype),
+                "TRIP_ADVISOR" => Ok(Self::TripAdvisor),
+                "TWITTER" => Ok(Self::Twitter),
+                "GOOGLE_PLUS" => Ok(Self::GooglePlus),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "LINE" => Ok(Self::Line),
+                "WECHAT" => Ok(Self::Wechat),
+                "VIBER" => Ok(Self::Viber),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "WEIBO" => Ok(Self::Weibo),
+                "RENREN" => Ok(Self::Renren),
+                "WEBSITE" => Ok(Self::Website),
+                "QQ" => Ok(Self::Qq),
+                "TIKTOK" => Ok(Self::Tiktok),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SocialAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for SocialAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Social network
@@ -17062,7 +28733,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum SocialBookerType {
-        Known(Known),
+        Known(SocialBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for SocialBookerType {
@@ -17073,9 +28744,121 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for SocialBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<SocialBookerTypeKnown> for SocialBookerType {
+        fn from(value: SocialBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`SocialBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum SocialBookerTypeKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "INSTAGRAM")]
+        Instagram,
+        #[serde(rename = "SKYPE")]
+        Skype,
+        #[serde(rename = "TRIP_ADVISOR")]
+        TripAdvisor,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "GOOGLE_PLUS")]
+        GooglePlus,
+        #[serde(rename = "WHATSAPP")]
+        Whatsapp,
+        #[serde(rename = "LINE")]
+        Line,
+        #[serde(rename = "WECHAT")]
+        Wechat,
+        #[serde(rename = "VIBER")]
+        Viber,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "WEIBO")]
+        Weibo,
+        #[serde(rename = "RENREN")]
+        Renren,
+        #[serde(rename = "WEBSITE")]
+        Website,
+        #[serde(rename = "QQ")]
+        Qq,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+    }
+    impl ::std::fmt::Display for SocialBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::Instagram => f.write_str("INSTAGRAM"),
+                Self::Skype => f.write_str("SKYPE"),
+                Self::TripAdvisor => f.write_str("TRIP_ADVISOR"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::GooglePlus => f.write_str("GOOGLE_PLUS"),
+                Self::Whatsapp => f.write_str("WHATSAPP"),
+                Self::Line => f.write_str("LINE"),
+                Self::Wechat => f.write_str("WECHAT"),
+                Self::Viber => f.write_str("VIBER"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Weibo => f.write_str("WEIBO"),
+                Self::Renren => f.write_str("RENREN"),
+                Self::Website => f.write_str("WEBSITE"),
+                Self::Qq => f.write_str("QQ"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SocialBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "INSTAGRAM" => Ok(Self::Instagram),
+                "SKYPE" => Ok(Self::Skype),
+                "TRIP_ADVISOR" => Ok(Self::TripAdvisor),
+                "TWITTER" => Ok(Self::Twitter),
+                "GOOGLE_PLUS" => Ok(Self::GooglePlus),
+                "WHATSAPP" => Ok(Self::Whatsapp),
+                "LINE" => Ok(Self::Line),
+                "WECHAT" => Ok(Self::Wechat),
+                "VIBER" => Ok(Self::Viber),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "WEIBO" => Ok(Self::Weibo),
+                "RENREN" => Ok(Self::Renren),
+                "WEBSITE" => Ok(Self::Website),
+                "QQ" => Ok(Self::Qq),
+                "TIKTOK" => Ok(Self::Tiktok),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SocialBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SocialBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`SortDescriptorAgent`
@@ -17929,7 +29712,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelAgentConsentCategory {
-        Known(Known),
+        Known(TrackingPixelAgentConsentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelAgentConsentCategory {
@@ -17940,9 +29723,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelAgentConsentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelAgentConsentCategoryKnown>
+    for TrackingPixelAgentConsentCategory {
+        fn from(value: TrackingPixelAgentConsentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelAgentConsentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelAgentConsentCategoryKnown {
+        #[serde(rename = "STRICTLY_NECESSARY")]
+        StrictlyNecessary,
+        #[serde(rename = "FUNCTIONAL")]
+        Functional,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+    }
+    impl ::std::fmt::Display for TrackingPixelAgentConsentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrictlyNecessary => f.write_str("STRICTLY_NECESSARY"),
+                Self::Functional => f.write_str("FUNCTIONAL"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Marketing => f.write_str("MARKETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelAgentConsentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRICTLY_NECESSARY" => Ok(Self::StrictlyNecessary),
+                "FUNCTIONAL" => Ok(Self::Functional),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "MARKETING" => Ok(Self::Marketing),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelAgentConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelAgentConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelAgentPageTypesItem`
@@ -17955,7 +29804,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelAgentPageTypesItem {
-        Known(Known),
+        Known(TrackingPixelAgentPageTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelAgentPageTypesItem {
@@ -17966,9 +29815,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelAgentPageTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelAgentPageTypesKnown>
+    for TrackingPixelAgentPageTypesItem {
+        fn from(value: TrackingPixelAgentPageTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelAgentPageTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelAgentPageTypesKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "LANDING_PAGE")]
+        LandingPage,
+        #[serde(rename = "SEARCH_RESULTS")]
+        SearchResults,
+        #[serde(rename = "ROOM_SELECTION")]
+        RoomSelection,
+        #[serde(rename = "CHECKOUT")]
+        Checkout,
+        #[serde(rename = "CONFIRMATION")]
+        Confirmation,
+    }
+    impl ::std::fmt::Display for TrackingPixelAgentPageTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::LandingPage => f.write_str("LANDING_PAGE"),
+                Self::SearchResults => f.write_str("SEARCH_RESULTS"),
+                Self::RoomSelection => f.write_str("ROOM_SELECTION"),
+                Self::Checkout => f.write_str("CHECKOUT"),
+                Self::Confirmation => f.write_str("CONFIRMATION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelAgentPageTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "LANDING_PAGE" => Ok(Self::LandingPage),
+                "SEARCH_RESULTS" => Ok(Self::SearchResults),
+                "ROOM_SELECTION" => Ok(Self::RoomSelection),
+                "CHECKOUT" => Ok(Self::Checkout),
+                "CONFIRMATION" => Ok(Self::Confirmation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelAgentPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelAgentPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Tracking pixel provider
@@ -17981,7 +29904,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelAgentProvider {
-        Known(Known),
+        Known(TrackingPixelAgentProviderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelAgentProvider {
@@ -17992,9 +29915,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelAgentProvider {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelAgentProviderKnown>
+    for TrackingPixelAgentProvider {
+        fn from(value: TrackingPixelAgentProviderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelAgentProviderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelAgentProviderKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "GOOGLE_ADS")]
+        GoogleAds,
+        #[serde(rename = "GOOGLE_ANALYTICS")]
+        GoogleAnalytics,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "SOJOURN")]
+        Sojourn,
+        #[serde(rename = "CUSTOM")]
+        Custom,
+    }
+    impl ::std::fmt::Display for TrackingPixelAgentProviderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::GoogleAds => f.write_str("GOOGLE_ADS"),
+                Self::GoogleAnalytics => f.write_str("GOOGLE_ANALYTICS"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Sojourn => f.write_str("SOJOURN"),
+                Self::Custom => f.write_str("CUSTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelAgentProviderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "GOOGLE_ADS" => Ok(Self::GoogleAds),
+                "GOOGLE_ANALYTICS" => Ok(Self::GoogleAnalytics),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "TWITTER" => Ok(Self::Twitter),
+                "SOJOURN" => Ok(Self::Sojourn),
+                "CUSTOM" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelAgentProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelAgentProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of tracking pixel delivery mechanism
@@ -18007,7 +30020,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelAgentType {
-        Known(Known),
+        Known(TrackingPixelAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelAgentType {
@@ -18018,9 +30031,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelAgentTypeKnown> for TrackingPixelAgentType {
+        fn from(value: TrackingPixelAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelAgentTypeKnown {
+        #[serde(rename = "JAVASCRIPT")]
+        Javascript,
+        #[serde(rename = "IMAGE")]
+        Image,
+    }
+    impl ::std::fmt::Display for TrackingPixelAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Javascript => f.write_str("JAVASCRIPT"),
+                Self::Image => f.write_str("IMAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "JAVASCRIPT" => Ok(Self::Javascript),
+                "IMAGE" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TrackingPixelAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelBooker`
@@ -18085,7 +30154,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelBookerConsentCategory {
-        Known(Known),
+        Known(TrackingPixelBookerConsentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelBookerConsentCategory {
@@ -18096,9 +30165,75 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelBookerConsentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelBookerConsentCategoryKnown>
+    for TrackingPixelBookerConsentCategory {
+        fn from(value: TrackingPixelBookerConsentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelBookerConsentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelBookerConsentCategoryKnown {
+        #[serde(rename = "STRICTLY_NECESSARY")]
+        StrictlyNecessary,
+        #[serde(rename = "FUNCTIONAL")]
+        Functional,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+    }
+    impl ::std::fmt::Display for TrackingPixelBookerConsentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrictlyNecessary => f.write_str("STRICTLY_NECESSARY"),
+                Self::Functional => f.write_str("FUNCTIONAL"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Marketing => f.write_str("MARKETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelBookerConsentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRICTLY_NECESSARY" => Ok(Self::StrictlyNecessary),
+                "FUNCTIONAL" => Ok(Self::Functional),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "MARKETING" => Ok(Self::Marketing),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelBookerConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelBookerConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelBookerPageTypesItem`
@@ -18111,7 +30246,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelBookerPageTypesItem {
-        Known(Known),
+        Known(TrackingPixelBookerPageTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelBookerPageTypesItem {
@@ -18122,9 +30257,83 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelBookerPageTypesItem {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelBookerPageTypesKnown>
+    for TrackingPixelBookerPageTypesItem {
+        fn from(value: TrackingPixelBookerPageTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelBookerPageTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelBookerPageTypesKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "LANDING_PAGE")]
+        LandingPage,
+        #[serde(rename = "SEARCH_RESULTS")]
+        SearchResults,
+        #[serde(rename = "ROOM_SELECTION")]
+        RoomSelection,
+        #[serde(rename = "CHECKOUT")]
+        Checkout,
+        #[serde(rename = "CONFIRMATION")]
+        Confirmation,
+    }
+    impl ::std::fmt::Display for TrackingPixelBookerPageTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::LandingPage => f.write_str("LANDING_PAGE"),
+                Self::SearchResults => f.write_str("SEARCH_RESULTS"),
+                Self::RoomSelection => f.write_str("ROOM_SELECTION"),
+                Self::Checkout => f.write_str("CHECKOUT"),
+                Self::Confirmation => f.write_str("CONFIRMATION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelBookerPageTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "LANDING_PAGE" => Ok(Self::LandingPage),
+                "SEARCH_RESULTS" => Ok(Self::SearchResults),
+                "ROOM_SELECTION" => Ok(Self::RoomSelection),
+                "CHECKOUT" => Ok(Self::Checkout),
+                "CONFIRMATION" => Ok(Self::Confirmation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelBookerPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelBookerPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Tracking pixel provider
@@ -18137,7 +30346,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelBookerProvider {
-        Known(Known),
+        Known(TrackingPixelBookerProviderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelBookerProvider {
@@ -18148,9 +30357,99 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelBookerProvider {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelBookerProviderKnown>
+    for TrackingPixelBookerProvider {
+        fn from(value: TrackingPixelBookerProviderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelBookerProviderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelBookerProviderKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "GOOGLE_ADS")]
+        GoogleAds,
+        #[serde(rename = "GOOGLE_ANALYTICS")]
+        GoogleAnalytics,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "SOJOURN")]
+        Sojourn,
+        #[serde(rename = "CUSTOM")]
+        Custom,
+    }
+    impl ::std::fmt::Display for TrackingPixelBookerProviderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::GoogleAds => f.write_str("GOOGLE_ADS"),
+                Self::GoogleAnalytics => f.write_str("GOOGLE_ANALYTICS"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Sojourn => f.write_str("SOJOURN"),
+                Self::Custom => f.write_str("CUSTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelBookerProviderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "GOOGLE_ADS" => Ok(Self::GoogleAds),
+                "GOOGLE_ANALYTICS" => Ok(Self::GoogleAnalytics),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "TWITTER" => Ok(Self::Twitter),
+                "SOJOURN" => Ok(Self::Sojourn),
+                "CUSTOM" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelBookerProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelBookerProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of tracking pixel delivery mechanism
@@ -18163,7 +30462,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelBookerType {
-        Known(Known),
+        Known(TrackingPixelBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelBookerType {
@@ -18174,9 +30473,66 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelBookerTypeKnown> for TrackingPixelBookerType {
+        fn from(value: TrackingPixelBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelBookerTypeKnown {
+        #[serde(rename = "JAVASCRIPT")]
+        Javascript,
+        #[serde(rename = "IMAGE")]
+        Image,
+    }
+    impl ::std::fmt::Display for TrackingPixelBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Javascript => f.write_str("JAVASCRIPT"),
+                Self::Image => f.write_str("IMAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "JAVASCRIPT" => Ok(Self::Javascript),
+                "IMAGE" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelNonAuthenticatedEntity`
@@ -18243,7 +30599,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelNonAuthenticatedEntityConsentCategory {
-        Known(Known),
+        Known(TrackingPixelNonAuthenticatedEntityConsentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityConsentCategory {
@@ -18254,10 +30610,78 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TrackingPixelNonAuthenticatedEntityConsentCategoryKnown>
     for TrackingPixelNonAuthenticatedEntityConsentCategory {
-        fn from(value: Known) -> Self {
+        fn from(value: TrackingPixelNonAuthenticatedEntityConsentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelNonAuthenticatedEntityConsentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        #[serde(rename = "STRICTLY_NECESSARY")]
+        StrictlyNecessary,
+        #[serde(rename = "FUNCTIONAL")]
+        Functional,
+        #[serde(rename = "ANALYTICS")]
+        Analytics,
+        #[serde(rename = "MARKETING")]
+        Marketing,
+    }
+    impl ::std::fmt::Display
+    for TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StrictlyNecessary => f.write_str("STRICTLY_NECESSARY"),
+                Self::Functional => f.write_str("FUNCTIONAL"),
+                Self::Analytics => f.write_str("ANALYTICS"),
+                Self::Marketing => f.write_str("MARKETING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STRICTLY_NECESSARY" => Ok(Self::StrictlyNecessary),
+                "FUNCTIONAL" => Ok(Self::Functional),
+                "ANALYTICS" => Ok(Self::Analytics),
+                "MARKETING" => Ok(Self::Marketing),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelNonAuthenticatedEntityConsentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelNonAuthenticatedEntityPageTypesItem`
@@ -18270,7 +30694,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelNonAuthenticatedEntityPageTypesItem {
-        Known(Known),
+        Known(TrackingPixelNonAuthenticatedEntityPageTypesKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityPageTypesItem {
@@ -18281,10 +30705,84 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TrackingPixelNonAuthenticatedEntityPageTypesKnown>
     for TrackingPixelNonAuthenticatedEntityPageTypesItem {
-        fn from(value: Known) -> Self {
+        fn from(value: TrackingPixelNonAuthenticatedEntityPageTypesKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelNonAuthenticatedEntityPageTypesKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        #[serde(rename = "ALL")]
+        All,
+        #[serde(rename = "LANDING_PAGE")]
+        LandingPage,
+        #[serde(rename = "SEARCH_RESULTS")]
+        SearchResults,
+        #[serde(rename = "ROOM_SELECTION")]
+        RoomSelection,
+        #[serde(rename = "CHECKOUT")]
+        Checkout,
+        #[serde(rename = "CONFIRMATION")]
+        Confirmation,
+    }
+    impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("ALL"),
+                Self::LandingPage => f.write_str("LANDING_PAGE"),
+                Self::SearchResults => f.write_str("SEARCH_RESULTS"),
+                Self::RoomSelection => f.write_str("ROOM_SELECTION"),
+                Self::Checkout => f.write_str("CHECKOUT"),
+                Self::Confirmation => f.write_str("CONFIRMATION"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ALL" => Ok(Self::All),
+                "LANDING_PAGE" => Ok(Self::LandingPage),
+                "SEARCH_RESULTS" => Ok(Self::SearchResults),
+                "ROOM_SELECTION" => Ok(Self::RoomSelection),
+                "CHECKOUT" => Ok(Self::Checkout),
+                "CONFIRMATION" => Ok(Self::Confirmation),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelNonAuthenticatedEntityPageTypesKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Tracking pixel provider
@@ -18297,7 +30795,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelNonAuthenticatedEntityProvider {
-        Known(Known),
+        Known(TrackingPixelNonAuthenticatedEntityProviderKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityProvider {
@@ -18308,9 +30806,100 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelNonAuthenticatedEntityProvider {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelNonAuthenticatedEntityProviderKnown>
+    for TrackingPixelNonAuthenticatedEntityProvider {
+        fn from(value: TrackingPixelNonAuthenticatedEntityProviderKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelNonAuthenticatedEntityProviderKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelNonAuthenticatedEntityProviderKnown {
+        #[serde(rename = "FACEBOOK")]
+        Facebook,
+        #[serde(rename = "GOOGLE_ADS")]
+        GoogleAds,
+        #[serde(rename = "GOOGLE_ANALYTICS")]
+        GoogleAnalytics,
+        #[serde(rename = "TIKTOK")]
+        Tiktok,
+        #[serde(rename = "LINKEDIN")]
+        Linkedin,
+        #[serde(rename = "PINTEREST")]
+        Pinterest,
+        #[serde(rename = "SNAPCHAT")]
+        Snapchat,
+        #[serde(rename = "TWITTER")]
+        Twitter,
+        #[serde(rename = "SOJOURN")]
+        Sojourn,
+        #[serde(rename = "CUSTOM")]
+        Custom,
+    }
+    impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityProviderKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Facebook => f.write_str("FACEBOOK"),
+                Self::GoogleAds => f.write_str("GOOGLE_ADS"),
+                Self::GoogleAnalytics => f.write_str("GOOGLE_ANALYTICS"),
+                Self::Tiktok => f.write_str("TIKTOK"),
+                Self::Linkedin => f.write_str("LINKEDIN"),
+                Self::Pinterest => f.write_str("PINTEREST"),
+                Self::Snapchat => f.write_str("SNAPCHAT"),
+                Self::Twitter => f.write_str("TWITTER"),
+                Self::Sojourn => f.write_str("SOJOURN"),
+                Self::Custom => f.write_str("CUSTOM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelNonAuthenticatedEntityProviderKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FACEBOOK" => Ok(Self::Facebook),
+                "GOOGLE_ADS" => Ok(Self::GoogleAds),
+                "GOOGLE_ANALYTICS" => Ok(Self::GoogleAnalytics),
+                "TIKTOK" => Ok(Self::Tiktok),
+                "LINKEDIN" => Ok(Self::Linkedin),
+                "PINTEREST" => Ok(Self::Pinterest),
+                "SNAPCHAT" => Ok(Self::Snapchat),
+                "TWITTER" => Ok(Self::Twitter),
+                "SOJOURN" => Ok(Self::Sojourn),
+                "CUSTOM" => Ok(Self::Custom),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelNonAuthenticatedEntityProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelNonAuthenticatedEntityProviderKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of tracking pixel delivery mechanism
@@ -18323,7 +30912,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelNonAuthenticatedEntityType {
-        Known(Known),
+        Known(TrackingPixelNonAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityType {
@@ -18334,9 +30923,67 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelNonAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelNonAuthenticatedEntityTypeKnown>
+    for TrackingPixelNonAuthenticatedEntityType {
+        fn from(value: TrackingPixelNonAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelNonAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelNonAuthenticatedEntityTypeKnown {
+        #[serde(rename = "JAVASCRIPT")]
+        Javascript,
+        #[serde(rename = "IMAGE")]
+        Image,
+    }
+    impl ::std::fmt::Display for TrackingPixelNonAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Javascript => f.write_str("JAVASCRIPT"),
+                Self::Image => f.write_str("IMAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelNonAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "JAVASCRIPT" => Ok(Self::Javascript),
+                "IMAGE" => Ok(Self::Image),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelNonAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelParameterAgent`
@@ -18427,7 +31074,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelTriggerAgentEventType {
-        Known(Known),
+        Known(TrackingPixelTriggerAgentEventTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelTriggerAgentEventType {
@@ -18438,9 +31085,95 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelTriggerAgentEventType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelTriggerAgentEventTypeKnown>
+    for TrackingPixelTriggerAgentEventType {
+        fn from(value: TrackingPixelTriggerAgentEventTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTriggerAgentEventTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTriggerAgentEventTypeKnown {
+        #[serde(rename = "PAGE_VIEW")]
+        PageView,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "VIEW_CONTENT")]
+        ViewContent,
+        #[serde(rename = "ADD_TO_CART")]
+        AddToCart,
+        #[serde(rename = "INITIATE_CHECKOUT")]
+        InitiateCheckout,
+        #[serde(rename = "ADD_PAYMENT_INFO")]
+        AddPaymentInfo,
+        #[serde(rename = "PURCHASE")]
+        Purchase,
+        #[serde(rename = "LEAD")]
+        Lead,
+        #[serde(rename = "SIGN_UP")]
+        SignUp,
+    }
+    impl ::std::fmt::Display for TrackingPixelTriggerAgentEventTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageView => f.write_str("PAGE_VIEW"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::ViewContent => f.write_str("VIEW_CONTENT"),
+                Self::AddToCart => f.write_str("ADD_TO_CART"),
+                Self::InitiateCheckout => f.write_str("INITIATE_CHECKOUT"),
+                Self::AddPaymentInfo => f.write_str("ADD_PAYMENT_INFO"),
+                Self::Purchase => f.write_str("PURCHASE"),
+                Self::Lead => f.write_str("LEAD"),
+                Self::SignUp => f.write_str("SIGN_UP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelTriggerAgentEventTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_VIEW" => Ok(Self::PageView),
+                "SEARCH" => Ok(Self::Search),
+                "VIEW_CONTENT" => Ok(Self::ViewContent),
+                "ADD_TO_CART" => Ok(Self::AddToCart),
+                "INITIATE_CHECKOUT" => Ok(Self::InitiateCheckout),
+                "ADD_PAYMENT_INFO" => Ok(Self::AddPaymentInfo),
+                "PURCHASE" => Ok(Self::Purchase),
+                "LEAD" => Ok(Self::Lead),
+                "SIGN_UP" => Ok(Self::SignUp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelTriggerAgentEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelTriggerAgentEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelTriggerBooker`
@@ -18474,7 +31207,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelTriggerBookerEventType {
-        Known(Known),
+        Known(TrackingPixelTriggerBookerEventTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelTriggerBookerEventType {
@@ -18485,9 +31218,95 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TrackingPixelTriggerBookerEventType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TrackingPixelTriggerBookerEventTypeKnown>
+    for TrackingPixelTriggerBookerEventType {
+        fn from(value: TrackingPixelTriggerBookerEventTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTriggerBookerEventTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTriggerBookerEventTypeKnown {
+        #[serde(rename = "PAGE_VIEW")]
+        PageView,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "VIEW_CONTENT")]
+        ViewContent,
+        #[serde(rename = "ADD_TO_CART")]
+        AddToCart,
+        #[serde(rename = "INITIATE_CHECKOUT")]
+        InitiateCheckout,
+        #[serde(rename = "ADD_PAYMENT_INFO")]
+        AddPaymentInfo,
+        #[serde(rename = "PURCHASE")]
+        Purchase,
+        #[serde(rename = "LEAD")]
+        Lead,
+        #[serde(rename = "SIGN_UP")]
+        SignUp,
+    }
+    impl ::std::fmt::Display for TrackingPixelTriggerBookerEventTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageView => f.write_str("PAGE_VIEW"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::ViewContent => f.write_str("VIEW_CONTENT"),
+                Self::AddToCart => f.write_str("ADD_TO_CART"),
+                Self::InitiateCheckout => f.write_str("INITIATE_CHECKOUT"),
+                Self::AddPaymentInfo => f.write_str("ADD_PAYMENT_INFO"),
+                Self::Purchase => f.write_str("PURCHASE"),
+                Self::Lead => f.write_str("LEAD"),
+                Self::SignUp => f.write_str("SIGN_UP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TrackingPixelTriggerBookerEventTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_VIEW" => Ok(Self::PageView),
+                "SEARCH" => Ok(Self::Search),
+                "VIEW_CONTENT" => Ok(Self::ViewContent),
+                "ADD_TO_CART" => Ok(Self::AddToCart),
+                "INITIATE_CHECKOUT" => Ok(Self::InitiateCheckout),
+                "ADD_PAYMENT_INFO" => Ok(Self::AddPaymentInfo),
+                "PURCHASE" => Ok(Self::Purchase),
+                "LEAD" => Ok(Self::Lead),
+                "SIGN_UP" => Ok(Self::SignUp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TrackingPixelTriggerBookerEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelTriggerBookerEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TrackingPixelTriggerNonAuthenticatedEntity`
@@ -18521,7 +31340,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TrackingPixelTriggerNonAuthenticatedEntityEventType {
-        Known(Known),
+        Known(TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TrackingPixelTriggerNonAuthenticatedEntityEventType {
@@ -18532,10 +31351,100 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown>
     for TrackingPixelTriggerNonAuthenticatedEntityEventType {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        #[serde(rename = "PAGE_VIEW")]
+        PageView,
+        #[serde(rename = "SEARCH")]
+        Search,
+        #[serde(rename = "VIEW_CONTENT")]
+        ViewContent,
+        #[serde(rename = "ADD_TO_CART")]
+        AddToCart,
+        #[serde(rename = "INITIATE_CHECKOUT")]
+        InitiateCheckout,
+        #[serde(rename = "ADD_PAYMENT_INFO")]
+        AddPaymentInfo,
+        #[serde(rename = "PURCHASE")]
+        Purchase,
+        #[serde(rename = "LEAD")]
+        Lead,
+        #[serde(rename = "SIGN_UP")]
+        SignUp,
+    }
+    impl ::std::fmt::Display
+    for TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PageView => f.write_str("PAGE_VIEW"),
+                Self::Search => f.write_str("SEARCH"),
+                Self::ViewContent => f.write_str("VIEW_CONTENT"),
+                Self::AddToCart => f.write_str("ADD_TO_CART"),
+                Self::InitiateCheckout => f.write_str("INITIATE_CHECKOUT"),
+                Self::AddPaymentInfo => f.write_str("ADD_PAYMENT_INFO"),
+                Self::Purchase => f.write_str("PURCHASE"),
+                Self::Lead => f.write_str("LEAD"),
+                Self::SignUp => f.write_str("SIGN_UP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PAGE_VIEW" => Ok(Self::PageView),
+                "SEARCH" => Ok(Self::Search),
+                "VIEW_CONTENT" => Ok(Self::ViewContent),
+                "ADD_TO_CART" => Ok(Self::AddToCart),
+                "INITIATE_CHECKOUT" => Ok(Self::InitiateCheckout),
+                "ADD_PAYMENT_INFO" => Ok(Self::AddPaymentInfo),
+                "PURCHASE" => Ok(Self::Purchase),
+                "LEAD" => Ok(Self::Lead),
+                "SIGN_UP" => Ok(Self::SignUp),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TrackingPixelTriggerNonAuthenticatedEntityEventTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Recognition for the ancillary blocking.
@@ -18586,7 +31495,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionAgentCategory {
-        Known(Known),
+        Known(TravelInventoryRecognitionAgentCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionAgentCategory {
@@ -18597,9 +31506,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionAgentCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionAgentCategoryKnown>
+    for TravelInventoryRecognitionAgentCategory {
+        fn from(value: TravelInventoryRecognitionAgentCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionAgentCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionAgentCategoryKnown {
+        #[serde(rename = "THIRD_PARTY_REVIEW")]
+        ThirdPartyReview,
+        #[serde(rename = "PUBLICATION")]
+        Publication,
+        #[serde(rename = "AWARD")]
+        Award,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionAgentCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ThirdPartyReview => f.write_str("THIRD_PARTY_REVIEW"),
+                Self::Publication => f.write_str("PUBLICATION"),
+                Self::Award => f.write_str("AWARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionAgentCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THIRD_PARTY_REVIEW" => Ok(Self::ThirdPartyReview),
+                "PUBLICATION" => Ok(Self::Publication),
+                "AWARD" => Ok(Self::Award),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TravelInventoryRecognitionAgentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionAgentCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of rating system the recognition operated on. This allows us to display the score properly.
@@ -18612,7 +31583,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionAgentType {
-        Known(Known),
+        Known(TravelInventoryRecognitionAgentTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionAgentType {
@@ -18623,9 +31594,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionAgentType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionAgentTypeKnown>
+    for TravelInventoryRecognitionAgentType {
+        fn from(value: TravelInventoryRecognitionAgentTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionAgentTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionAgentTypeKnown {
+        #[serde(rename = "STAR_RATING")]
+        StarRating,
+        #[serde(rename = "NUMERIC_RATING")]
+        NumericRating,
+        #[serde(rename = "PERCENT_RATING")]
+        PercentRating,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionAgentTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StarRating => f.write_str("STAR_RATING"),
+                Self::NumericRating => f.write_str("NUMERIC_RATING"),
+                Self::PercentRating => f.write_str("PERCENT_RATING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionAgentTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STAR_RATING" => Ok(Self::StarRating),
+                "NUMERIC_RATING" => Ok(Self::NumericRating),
+                "PERCENT_RATING" => Ok(Self::PercentRating),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TravelInventoryRecognitionAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionAgentTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Recognition for the ancillary blocking.
@@ -18676,7 +31709,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionAuthenticatedEntityCategory {
-        Known(Known),
+        Known(TravelInventoryRecognitionAuthenticatedEntityCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionAuthenticatedEntityCategory {
@@ -18687,10 +31720,76 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TravelInventoryRecognitionAuthenticatedEntityCategoryKnown>
     for TravelInventoryRecognitionAuthenticatedEntityCategory {
-        fn from(value: Known) -> Self {
+        fn from(
+            value: TravelInventoryRecognitionAuthenticatedEntityCategoryKnown,
+        ) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionAuthenticatedEntityCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionAuthenticatedEntityCategoryKnown {
+        #[serde(rename = "THIRD_PARTY_REVIEW")]
+        ThirdPartyReview,
+        #[serde(rename = "PUBLICATION")]
+        Publication,
+        #[serde(rename = "AWARD")]
+        Award,
+    }
+    impl ::std::fmt::Display
+    for TravelInventoryRecognitionAuthenticatedEntityCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ThirdPartyReview => f.write_str("THIRD_PARTY_REVIEW"),
+                Self::Publication => f.write_str("PUBLICATION"),
+                Self::Award => f.write_str("AWARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr
+    for TravelInventoryRecognitionAuthenticatedEntityCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THIRD_PARTY_REVIEW" => Ok(Self::ThirdPartyReview),
+                "PUBLICATION" => Ok(Self::Publication),
+                "AWARD" => Ok(Self::Award),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TravelInventoryRecognitionAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionAuthenticatedEntityCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of rating system the recognition operated on. This allows us to display the score properly.
@@ -18703,7 +31802,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionAuthenticatedEntityType {
-        Known(Known),
+        Known(TravelInventoryRecognitionAuthenticatedEntityTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionAuthenticatedEntityType {
@@ -18714,10 +31813,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known>
+    impl ::std::convert::From<TravelInventoryRecognitionAuthenticatedEntityTypeKnown>
     for TravelInventoryRecognitionAuthenticatedEntityType {
-        fn from(value: Known) -> Self {
+        fn from(value: TravelInventoryRecognitionAuthenticatedEntityTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionAuthenticatedEntityTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionAuthenticatedEntityTypeKnown {
+        #[serde(rename = "STAR_RATING")]
+        StarRating,
+        #[serde(rename = "NUMERIC_RATING")]
+        NumericRating,
+        #[serde(rename = "PERCENT_RATING")]
+        PercentRating,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionAuthenticatedEntityTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StarRating => f.write_str("STAR_RATING"),
+                Self::NumericRating => f.write_str("NUMERIC_RATING"),
+                Self::PercentRating => f.write_str("PERCENT_RATING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionAuthenticatedEntityTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STAR_RATING" => Ok(Self::StarRating),
+                "NUMERIC_RATING" => Ok(Self::NumericRating),
+                "PERCENT_RATING" => Ok(Self::PercentRating),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TravelInventoryRecognitionAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionAuthenticatedEntityTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Recognition for the ancillary blocking.
@@ -18768,7 +31929,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionBookerCategory {
-        Known(Known),
+        Known(TravelInventoryRecognitionBookerCategoryKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionBookerCategory {
@@ -18779,9 +31940,72 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionBookerCategory {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionBookerCategoryKnown>
+    for TravelInventoryRecognitionBookerCategory {
+        fn from(value: TravelInventoryRecognitionBookerCategoryKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionBookerCategoryKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionBookerCategoryKnown {
+        #[serde(rename = "THIRD_PARTY_REVIEW")]
+        ThirdPartyReview,
+        #[serde(rename = "PUBLICATION")]
+        Publication,
+        #[serde(rename = "AWARD")]
+        Award,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionBookerCategoryKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ThirdPartyReview => f.write_str("THIRD_PARTY_REVIEW"),
+                Self::Publication => f.write_str("PUBLICATION"),
+                Self::Award => f.write_str("AWARD"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionBookerCategoryKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "THIRD_PARTY_REVIEW" => Ok(Self::ThirdPartyReview),
+                "PUBLICATION" => Ok(Self::Publication),
+                "AWARD" => Ok(Self::Award),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for TravelInventoryRecognitionBookerCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionBookerCategoryKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Type of rating system the recognition operated on. This allows us to display the score properly.
@@ -18794,7 +32018,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum TravelInventoryRecognitionBookerType {
-        Known(Known),
+        Known(TravelInventoryRecognitionBookerTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for TravelInventoryRecognitionBookerType {
@@ -18805,9 +32029,71 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for TravelInventoryRecognitionBookerType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<TravelInventoryRecognitionBookerTypeKnown>
+    for TravelInventoryRecognitionBookerType {
+        fn from(value: TravelInventoryRecognitionBookerTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`TravelInventoryRecognitionBookerTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum TravelInventoryRecognitionBookerTypeKnown {
+        #[serde(rename = "STAR_RATING")]
+        StarRating,
+        #[serde(rename = "NUMERIC_RATING")]
+        NumericRating,
+        #[serde(rename = "PERCENT_RATING")]
+        PercentRating,
+    }
+    impl ::std::fmt::Display for TravelInventoryRecognitionBookerTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::StarRating => f.write_str("STAR_RATING"),
+                Self::NumericRating => f.write_str("NUMERIC_RATING"),
+                Self::PercentRating => f.write_str("PERCENT_RATING"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TravelInventoryRecognitionBookerTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "STAR_RATING" => Ok(Self::StarRating),
+                "NUMERIC_RATING" => Ok(Self::NumericRating),
+                "PERCENT_RATING" => Ok(Self::PercentRating),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TravelInventoryRecognitionBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TravelInventoryRecognitionBookerTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`UpsertProfileRequestNonAuthenticatedEntity`
@@ -19251,7 +32537,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum UserSessionNonAuthenticatedEntityLifestyle {
-        Known(Known),
+        Known(UserSessionNonAuthenticatedEntityLifestyleKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for UserSessionNonAuthenticatedEntityLifestyle {
@@ -19262,9 +32548,152 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for UserSessionNonAuthenticatedEntityLifestyle {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<UserSessionNonAuthenticatedEntityLifestyleKnown>
+    for UserSessionNonAuthenticatedEntityLifestyle {
+        fn from(value: UserSessionNonAuthenticatedEntityLifestyleKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`UserSessionNonAuthenticatedEntityLifestyleKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum UserSessionNonAuthenticatedEntityLifestyleKnown {
+        #[serde(rename = "LIFESTYLE_HEALTH_FITNESS")]
+        LifestyleHealthFitness,
+        #[serde(rename = "LIFESTYLE_RELAX")]
+        LifestyleRelax,
+        #[serde(rename = "LIFESTYLE_ADULT_ONLY")]
+        LifestyleAdultOnly,
+        #[serde(rename = "LIFESTYLE_ADVENTURE")]
+        LifestyleAdventure,
+        #[serde(rename = "LIFESTYLE_BUSINESS")]
+        LifestyleBusiness,
+        #[serde(rename = "LIFESTYLE_LGBT")]
+        LifestyleLgbt,
+        #[serde(rename = "LIFESTYLE_SINGLE_PARENT")]
+        LifestyleSingleParent,
+        #[serde(rename = "LIFESTYLE_SOLO_FEMALE")]
+        LifestyleSoloFemale,
+        #[serde(rename = "LIFESTYLE_BEAUTY")]
+        LifestyleBeauty,
+        #[serde(rename = "LIFESTYLE_FOODIE")]
+        LifestyleFoodie,
+        #[serde(rename = "LIFESTYLE_FAMILY")]
+        LifestyleFamily,
+        #[serde(rename = "LIFESTYLE_ROMANCE")]
+        LifestyleRomance,
+        #[serde(rename = "LIFESTYLE_COUPLE")]
+        LifestyleCouple,
+        #[serde(rename = "LIFESTYLE_SOLO")]
+        LifestyleSolo,
+        #[serde(rename = "LIFESTYLE_BACKPACKER")]
+        LifestyleBackpacker,
+        #[serde(rename = "LIFESTYLE_SHOPPING")]
+        LifestyleShopping,
+        #[serde(rename = "LIFESTYLE_SPORTS")]
+        LifestyleSports,
+        #[serde(rename = "LIFESTYLE_MOUNTAIN")]
+        LifestyleMountain,
+        #[serde(rename = "LIFESTYLE_BEACH")]
+        LifestyleBeach,
+        #[serde(rename = "LIFESTYLE_CITY")]
+        LifestyleCity,
+        #[serde(rename = "LIFESTYLE_COUNTRY")]
+        LifestyleCountry,
+        #[serde(rename = "LIFESTYLE_CULTURE")]
+        LifestyleCulture,
+        #[serde(rename = "LIFESTYLE_ECO")]
+        LifestyleEco,
+    }
+    impl ::std::fmt::Display for UserSessionNonAuthenticatedEntityLifestyleKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LifestyleHealthFitness => f.write_str("LIFESTYLE_HEALTH_FITNESS"),
+                Self::LifestyleRelax => f.write_str("LIFESTYLE_RELAX"),
+                Self::LifestyleAdultOnly => f.write_str("LIFESTYLE_ADULT_ONLY"),
+                Self::LifestyleAdventure => f.write_str("LIFESTYLE_ADVENTURE"),
+                Self::LifestyleBusiness => f.write_str("LIFESTYLE_BUSINESS"),
+                Self::LifestyleLgbt => f.write_str("LIFESTYLE_LGBT"),
+                Self::LifestyleSingleParent => f.write_str("LIFESTYLE_SINGLE_PARENT"),
+                Self::LifestyleSoloFemale => f.write_str("LIFESTYLE_SOLO_FEMALE"),
+                Self::LifestyleBeauty => f.write_str("LIFESTYLE_BEAUTY"),
+                Self::LifestyleFoodie => f.write_str("LIFESTYLE_FOODIE"),
+                Self::LifestyleFamily => f.write_str("LIFESTYLE_FAMILY"),
+                Self::LifestyleRomance => f.write_str("LIFESTYLE_ROMANCE"),
+                Self::LifestyleCouple => f.write_str("LIFESTYLE_COUPLE"),
+                Self::LifestyleSolo => f.write_str("LIFESTYLE_SOLO"),
+                Self::LifestyleBackpacker => f.write_str("LIFESTYLE_BACKPACKER"),
+                Self::LifestyleShopping => f.write_str("LIFESTYLE_SHOPPING"),
+                Self::LifestyleSports => f.write_str("LIFESTYLE_SPORTS"),
+                Self::LifestyleMountain => f.write_str("LIFESTYLE_MOUNTAIN"),
+                Self::LifestyleBeach => f.write_str("LIFESTYLE_BEACH"),
+                Self::LifestyleCity => f.write_str("LIFESTYLE_CITY"),
+                Self::LifestyleCountry => f.write_str("LIFESTYLE_COUNTRY"),
+                Self::LifestyleCulture => f.write_str("LIFESTYLE_CULTURE"),
+                Self::LifestyleEco => f.write_str("LIFESTYLE_ECO"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UserSessionNonAuthenticatedEntityLifestyleKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "LIFESTYLE_HEALTH_FITNESS" => Ok(Self::LifestyleHealthFitness),
+                "LIFESTYLE_RELAX" => Ok(Self::LifestyleRelax),
+                "LIFESTYLE_ADULT_ONLY" => Ok(Self::LifestyleAdultOnly),
+                "LIFESTYLE_ADVENTURE" => Ok(Self::LifestyleAdventure),
+                "LIFESTYLE_BUSINESS" => Ok(Self::LifestyleBusiness),
+                "LIFESTYLE_LGBT" => Ok(Self::LifestyleLgbt),
+                "LIFESTYLE_SINGLE_PARENT" => Ok(Self::LifestyleSingleParent),
+                "LIFESTYLE_SOLO_FEMALE" => Ok(Self::LifestyleSoloFemale),
+                "LIFESTYLE_BEAUTY" => Ok(Self::LifestyleBeauty),
+                "LIFESTYLE_FOODIE" => Ok(Self::LifestyleFoodie),
+                "LIFESTYLE_FAMILY" => Ok(Self::LifestyleFamily),
+                "LIFESTYLE_ROMANCE" => Ok(Self::LifestyleRomance),
+                "LIFESTYLE_COUPLE" => Ok(Self::LifestyleCouple),
+                "LIFESTYLE_SOLO" => Ok(Self::LifestyleSolo),
+                "LIFESTYLE_BACKPACKER" => Ok(Self::LifestyleBackpacker),
+                "LIFESTYLE_SHOPPING" => Ok(Self::LifestyleShopping),
+                "LIFESTYLE_SPORTS" => Ok(Self::LifestyleSports),
+                "LIFESTYLE_MOUNTAIN" => Ok(Self::LifestyleMountain),
+                "LIFESTYLE_BEACH" => Ok(Self::LifestyleBeach),
+                "LIFESTYLE_CITY" => Ok(Self::LifestyleCity),
+                "LIFESTYLE_COUNTRY" => Ok(Self::LifestyleCountry),
+                "LIFESTYLE_CULTURE" => Ok(Self::LifestyleCulture),
+                "LIFESTYLE_ECO" => Ok(Self::LifestyleEco),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for UserSessionNonAuthenticatedEntityLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UserSessionNonAuthenticatedEntityLifestyleKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`VariableChargeAgent`

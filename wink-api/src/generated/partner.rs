@@ -55,62 +55,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Known`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
-    pub enum Known {
-        #[serde(rename = "FIXED")]
-        Fixed,
-        #[serde(rename = "PERCENTAGE")]
-        Percentage,
-    }
-    impl ::std::fmt::Display for Known {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Fixed => f.write_str("FIXED"),
-                Self::Percentage => f.write_str("PERCENTAGE"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Known {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "FIXED" => Ok(Self::Fixed),
-                "PERCENTAGE" => Ok(Self::Percentage),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Known {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///`PageChannelManagerProperty`
     #[derive(
         ::serde::Deserialize,
@@ -227,7 +171,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PingResponseStatus {
-        Known(Known),
+        Known(PingResponseStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PingResponseStatus {
@@ -238,9 +182,85 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PingResponseStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PingResponseStatusKnown> for PingResponseStatus {
+        fn from(value: PingResponseStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PingResponseStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PingResponseStatusKnown {
+        #[serde(rename = "PENDING_APPROVAL")]
+        PendingApproval,
+        #[serde(rename = "ACTIVE")]
+        Active,
+        #[serde(rename = "INACTIVE")]
+        Inactive,
+        #[serde(rename = "UNDER_REVIEW")]
+        UnderReview,
+        #[serde(rename = "SUSPENDED")]
+        Suspended,
+        #[serde(rename = "REJECTED")]
+        Rejected,
+        #[serde(rename = "REMOVED")]
+        Removed,
+    }
+    impl ::std::fmt::Display for PingResponseStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::PendingApproval => f.write_str("PENDING_APPROVAL"),
+                Self::Active => f.write_str("ACTIVE"),
+                Self::Inactive => f.write_str("INACTIVE"),
+                Self::UnderReview => f.write_str("UNDER_REVIEW"),
+                Self::Suspended => f.write_str("SUSPENDED"),
+                Self::Rejected => f.write_str("REJECTED"),
+                Self::Removed => f.write_str("REMOVED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PingResponseStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING_APPROVAL" => Ok(Self::PendingApproval),
+                "ACTIVE" => Ok(Self::Active),
+                "INACTIVE" => Ok(Self::Inactive),
+                "UNDER_REVIEW" => Ok(Self::UnderReview),
+                "SUSPENDED" => Ok(Self::Suspended),
+                "REJECTED" => Ok(Self::Rejected),
+                "REMOVED" => Ok(Self::Removed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PingResponseStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PingResponseStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ProblemDetail`
@@ -371,7 +391,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum PropertyBookingPaymentMethodStatus {
-        Known(Known),
+        Known(PropertyBookingPaymentMethodStatusKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for PropertyBookingPaymentMethodStatus {
@@ -382,9 +402,91 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for PropertyBookingPaymentMethodStatus {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<PropertyBookingPaymentMethodStatusKnown>
+    for PropertyBookingPaymentMethodStatus {
+        fn from(value: PropertyBookingPaymentMethodStatusKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`PropertyBookingPaymentMethodStatusKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum PropertyBookingPaymentMethodStatusKnown {
+        #[serde(rename = "INITIALIZED")]
+        Initialized,
+        #[serde(rename = "TEST_PAYMENT_SUCCEEDED")]
+        TestPaymentSucceeded,
+        #[serde(rename = "PAYMENT_SUCCEEDED")]
+        PaymentSucceeded,
+        #[serde(rename = "PAYMENT_FAILED")]
+        PaymentFailed,
+        #[serde(rename = "FAILED")]
+        Failed,
+        #[serde(rename = "CANCELLED")]
+        Cancelled,
+        #[serde(rename = "PARTIALLY_REFUNDED")]
+        PartiallyRefunded,
+        #[serde(rename = "FULLY_REFUNDED")]
+        FullyRefunded,
+    }
+    impl ::std::fmt::Display for PropertyBookingPaymentMethodStatusKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Initialized => f.write_str("INITIALIZED"),
+                Self::TestPaymentSucceeded => f.write_str("TEST_PAYMENT_SUCCEEDED"),
+                Self::PaymentSucceeded => f.write_str("PAYMENT_SUCCEEDED"),
+                Self::PaymentFailed => f.write_str("PAYMENT_FAILED"),
+                Self::Failed => f.write_str("FAILED"),
+                Self::Cancelled => f.write_str("CANCELLED"),
+                Self::PartiallyRefunded => f.write_str("PARTIALLY_REFUNDED"),
+                Self::FullyRefunded => f.write_str("FULLY_REFUNDED"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PropertyBookingPaymentMethodStatusKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "INITIALIZED" => Ok(Self::Initialized),
+                "TEST_PAYMENT_SUCCEEDED" => Ok(Self::TestPaymentSucceeded),
+                "PAYMENT_SUCCEEDED" => Ok(Self::PaymentSucceeded),
+                "PAYMENT_FAILED" => Ok(Self::PaymentFailed),
+                "FAILED" => Ok(Self::Failed),
+                "CANCELLED" => Ok(Self::Cancelled),
+                "PARTIALLY_REFUNDED" => Ok(Self::PartiallyRefunded),
+                "FULLY_REFUNDED" => Ok(Self::FullyRefunded),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PropertyBookingPaymentMethodStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PropertyBookingPaymentMethodStatusKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PropertyRate`
@@ -684,7 +786,7 @@ pub mod types {
     )]
     #[serde(untagged)]
     pub enum VariableChargeType {
-        Known(Known),
+        Known(VariableChargeTypeKnown),
         Other(::std::string::String),
     }
     impl ::std::fmt::Display for VariableChargeType {
@@ -695,9 +797,65 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::From<Known> for VariableChargeType {
-        fn from(value: Known) -> Self {
+    impl ::std::convert::From<VariableChargeTypeKnown> for VariableChargeType {
+        fn from(value: VariableChargeTypeKnown) -> Self {
             Self::Known(value)
+        }
+    }
+    ///`VariableChargeTypeKnown`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
+    pub enum VariableChargeTypeKnown {
+        #[serde(rename = "FIXED")]
+        Fixed,
+        #[serde(rename = "PERCENTAGE")]
+        Percentage,
+    }
+    impl ::std::fmt::Display for VariableChargeTypeKnown {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Fixed => f.write_str("FIXED"),
+                Self::Percentage => f.write_str("PERCENTAGE"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VariableChargeTypeKnown {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "FIXED" => Ok(Self::Fixed),
+                "PERCENTAGE" => Ok(Self::Percentage),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VariableChargeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VariableChargeTypeKnown {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /// Types for composing complex structures.
