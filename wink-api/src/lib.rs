@@ -48,4 +48,13 @@ mod tests {
         assert_eq!(super::api_version(), "30.49.0");
         assert_eq!(super::api_version(), super::affiliate::Client::api_version());
     }
+
+    #[cfg(feature = "affiliate")]
+    #[test]
+    fn generated_types_describe_themselves_as_json_schema() {
+        let schema = schemars::schema_for!(super::affiliate::types::InventoryMapManagingEntity);
+        let json = serde_json::to_value(&schema).unwrap();
+        assert!(json["properties"]["mapStyle"].is_object(), "{json}");
+        assert!(json["required"].as_array().unwrap().iter().any(|r| r == "ownerIdentifier"), "{json}");
+    }
 }

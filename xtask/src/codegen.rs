@@ -151,3 +151,50 @@ fn locate_failure(file: &str, spec: &openapiv3::OpenAPI, whole: String) -> Codeg
     }
     CodegenError::Document { file: file.to_string(), message: whole }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A document progenitor refuses in one operation (a query parameter given as `content`,
+    /// which no pass rewrites), beside one it accepts.
+    const REFUSED: &[u8] = br#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {
+        "/fine": {"get": {"operationId": "fine", "responses": {"200": {"description": "", "content": {"application/json": {"schema": {"type": "string"}}}}}}},
+        "/odd": {"get": {"operationId": "odd", "parameters": [{"name": "q", "in": "query", "content": {"application/json": {"schema": {"type": "string"}}}}],
+            "responses": {"200": {"description": ""}}}}
+    }}"#;
+
+    #[test]
+    fn a_progenitor_failure_names_the_operation() {
+        let doc = crate::document::prepare("x.json", REFUSED).unwrap();
+        let Err(err) = generate("x.json", &doc) else { panic!("progenitor accepted a `content` parameter") };
+        assert!(matches!(&err, CodegenError::Operation { operation, .. } if operation == "odd"), "{err}");
+        assert!(
+            err.to_string().starts_with("x.json: progenitor failed on operation `odd` (GET /odd): "),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_progenitor_panic_is_an_error_not_a_crash() {
+        // Two different success types: progenitor asserts (panics). The supported-construct
+        // check normally catches this first; call the generator directly to prove the net.
+        let mut doc = crate::document::prepare("x.json", REFUSED).unwrap();
+        let openapiv3::ReferenceOr::Item(odd) = doc.spec.paths.paths.get_mut("/odd").unwrap() else {
+            unreachable!()
+        };
+        let op = odd.get.as_mut().unwrap();
+        op.parameters.clear();
+        let json_string = |schema: &str| {
+            serde_json::from_str::<openapiv3::ReferenceOr<openapiv3::Response>>(&format!(
+                r#"{{"description": "", "content": {{"application/json": {{"schema": {{"type": "{schema}"}}}}}}}}"#
+            ))
+            .unwrap()
+        };
+        op.responses.responses.insert(openapiv3::StatusCode::Code(200), json_string("string"));
+        op.responses.responses.insert(openapiv3::StatusCode::Code(201), json_string("integer"));
+        let Err(err) = generate("x.json", &doc) else { panic!("progenitor accepted two success types") };
+        let err = err.to_string();
+        assert!(err.contains("operation `odd`") && err.contains("panicked"), "{err}");
+    }
+}

@@ -7,6 +7,7 @@
 //! - `cargo xtask test`: the whole test suite, as CI runs it.
 
 mod codegen;
+mod dependency_policy;
 mod document;
 mod lock;
 mod multipart;

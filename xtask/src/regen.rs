@@ -277,9 +277,45 @@ pub fn write(rendered: &Rendered, dir: &Path) -> Result<usize> {
     Ok(changed)
 }
 
+/// Checks that wink-api's `Cargo.toml` declares every feature the lock names, and that `full`
+/// enables them all: a regrouped or added document must not generate a module no feature
+/// compiles.
+pub fn check_features(lock: &Lock, manifest: &Path) -> Result<()> {
+    let text =
+        std::fs::read_to_string(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let parsed: toml::Table =
+        toml::from_str(&text).with_context(|| format!("invalid {}", manifest.display()))?;
+    let features = parsed.get("features").and_then(|f| f.as_table()).cloned().unwrap_or_default();
+    let full: Vec<&str> = features
+        .get("full")
+        .and_then(|f| f.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for doc in &lock.documents {
+        anyhow::ensure!(
+            features.contains_key(&doc.feature),
+            "{}: no feature `{}` for document `{}`; add `{} = []` to [features]",
+            manifest.display(),
+            doc.feature,
+            doc.name,
+            doc.feature
+        );
+        anyhow::ensure!(
+            full.contains(&doc.feature.as_str()),
+            "{}: feature `full` does not enable `{}`",
+            manifest.display(),
+            doc.feature
+        );
+    }
+    Ok(())
+}
+
 /// Loads the lock and documents the standard way and renders.
 pub fn render_workspace(ws: &Workspace, spec_dir: Option<PathBuf>) -> Result<(Lock, Rendered)> {
     let lock = Lock::load(&ws.lock_path())?;
+    check_features(&lock, &ws.root.join("wink-api").join("Cargo.toml"))?;
     let docs = crate::spec_source::SpecSearch::standard(ws, &lock, spec_dir).load_all(&lock)?;
     let rendered = render(&lock, &docs).context("regen failed")?;
     Ok((lock, rendered))
@@ -332,6 +368,22 @@ mod tests {
         for (audience, inventory) in &fresh().inventories {
             insta::assert_snapshot!(format!("inventory_{audience}"), inventory);
         }
+    }
+
+    #[test]
+    fn two_renders_are_byte_identical() {
+        let (_, again) = render_workspace(&Workspace::current(), None).unwrap();
+        assert!(again.files == fresh().files, "regen is not deterministic");
+    }
+
+    #[test]
+    fn a_document_without_a_feature_is_refused() {
+        let ws = Workspace::current();
+        let mut lock = Lock::load(&ws.lock_path()).unwrap();
+        check_features(&lock, &ws.root.join("wink-api/Cargo.toml")).unwrap();
+        lock.documents[0].feature = "studio".into();
+        let err = check_features(&lock, &ws.root.join("wink-api/Cargo.toml")).unwrap_err().to_string();
+        assert!(err.contains("no feature `studio`"), "{err}");
     }
 
     #[test]
