@@ -1,0 +1,127 @@
+//! oauth2's HTTP client, over the workspace's reqwest.
+//!
+//! oauth2 5's own reqwest integration is reqwest 0.12; wink-api's progenitor-client needs 0.13,
+//! and one HTTP stack is enough. This adapter implements `oauth2::AsyncHttpClient` with a
+//! reqwest 0.13 client that never follows redirects (a token request must not be replayed,
+//! credentials and all, to wherever a `Location` points). It also classifies responses
+//! oauth2 would lose information about: a retryable status (408, 429, 5xx) keeps its code and
+//! `Retry-After`, and a non-200 answer that is not an OAuth error document keeps its status
+//! rather than becoming a parse error carrying the raw body.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+use oauth2::{HttpRequest, HttpResponse};
+
+/// What the adapter reports instead of a response.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum HttpFailure {
+    /// reqwest failed (connect, TLS, timeout, body).
+    #[error("{0}")]
+    Transport(#[source] reqwest::Error),
+    /// A status that is not an OAuth error response (retryable or not).
+    #[error("HTTP {status}")]
+    Status { status: u16, retry_after: Option<Duration> },
+    /// A redirect, which is never followed.
+    #[error("redirect (HTTP {status}) not followed")]
+    Redirect { status: u16 },
+}
+
+/// The adapter; cheap to clone (reqwest's client is reference-counted).
+#[derive(Clone, Debug)]
+pub(crate) struct ReqwestClient {
+    client: reqwest::Client,
+}
+
+impl ReqwestClient {
+    pub(crate) fn new(connect_timeout: Duration, request_timeout: Duration) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(connect_timeout)
+            .timeout(request_timeout)
+            .build()?;
+        Ok(Self { client })
+    }
+
+    async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, HttpFailure> {
+        let (parts, body) = request.into_parts();
+        let response = self
+            .client
+            .request(parts.method, parts.uri.to_string())
+            .headers(parts.headers)
+            .body(body)
+            .send()
+            .await
+            .map_err(HttpFailure::Transport)?;
+        let status = response.status();
+        if status.is_redirection() {
+            return Err(HttpFailure::Redirect { status: status.as_u16() });
+        }
+        let retry_after = retry_after(response.headers());
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(HttpFailure::Transport)?.to_vec();
+        let code = status.as_u16();
+        if matches!(code, 408 | 429 | 500..=599)
+            || (status != reqwest::StatusCode::OK && !is_oauth_error(&body))
+        {
+            return Err(HttpFailure::Status { status: code, retry_after });
+        }
+        let mut out = http::Response::builder().status(status);
+        if let Some(h) = out.headers_mut() {
+            *h = headers;
+        }
+        out.body(body).map_err(|_| HttpFailure::Status { status: code, retry_after: None })
+    }
+}
+
+impl<'c> oauth2::AsyncHttpClient<'c> for ReqwestClient {
+    type Error = HttpFailure;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, HttpFailure>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.execute(request))
+    }
+}
+
+/// Whether `body` is an RFC 6749 §5.2 error document (a JSON object with a string `error`).
+fn is_oauth_error(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .is_some_and(|v| v.get("error").is_some_and(|e| e.is_string()))
+}
+
+/// `Retry-After` as delay-seconds or an HTTP date.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(120));
+        headers.insert("retry-after", later.parse().unwrap());
+        let d = retry_after(&headers).unwrap();
+        assert!(d > Duration::from_secs(100) && d <= Duration::from_secs(120), "{d:?}");
+        headers.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn only_json_objects_with_a_string_error_are_oauth_errors() {
+        assert!(is_oauth_error(br#"{"error":"invalid_client","error_description":"x"}"#));
+        assert!(!is_oauth_error(b"<html>denied</html>"));
+        assert!(!is_oauth_error(br#"{"error":{"code":1}}"#));
+    }
+}
