@@ -2,11 +2,15 @@
 //!
 //! The generator is run with `HooksMode::Expected`, so each audience's `Client` must have an
 //! implementation; the generated module index invokes [`wink_client_hooks!`] for each one.
-//! The hook sets the headers the normalisation removed from every operation (`Wink-Version`,
-//! `Accept`), drops progenitor's own `api-version` header (Wink does not use it), and then lets
-//! the context's [`Authorize`](crate::Authorize) add credentials.
+//! `pre` sets the headers the normalisation removed from every operation (`Wink-Version`,
+//! `Accept`), drops progenitor's own `api-version` header (Wink does not use it), and adds
+//! credentials. `exec` sends the request and, for a token source, replays it once with a new
+//! token when the API answers 401 for an invalid token.
 
-use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, WWW_AUTHENTICATE};
+use reqwest::{Request, Response, StatusCode};
+
+use crate::context::{ClientContext, Credentials};
 
 /// Name of Wink's API version header.
 pub const WINK_VERSION_HEADER: HeaderName = HeaderName::from_static("wink-version");
@@ -20,17 +24,66 @@ const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version"
 
 /// Prepares `request` for Wink: headers, then credentials.
 pub(crate) async fn prepare<E>(
-    context: &crate::ClientContext,
-    request: &mut reqwest::Request,
+    context: &ClientContext,
+    request: &mut Request,
 ) -> Result<(), progenitor_client::Error<E>> {
     let headers = request.headers_mut();
     headers.remove(PROGENITOR_API_VERSION);
     headers.insert(WINK_VERSION_HEADER, WINK_VERSION);
     headers.insert(ACCEPT, ACCEPT_JSON);
-    if let Some(authorizer) = &context.authorizer {
-        authorizer.authorize(request).await.map_err(|e| progenitor_client::Error::Custom(e.to_string()))?;
+    match &context.credentials {
+        Credentials::None => {}
+        Credentials::TokenSource(source) => {
+            let header =
+                source.authorization().await.map_err(|e| progenitor_client::Error::Custom(e.to_string()))?;
+            request.headers_mut().insert(AUTHORIZATION, header);
+        }
+        Credentials::Custom(authorizer) => {
+            authorizer
+                .authorize(request)
+                .await
+                .map_err(|e| progenitor_client::Error::Custom(e.to_string()))?;
+        }
     }
     Ok(())
+}
+
+/// Sends `request`; with a token source, a 401 that asks for a new token invalidates the
+/// token it was sent with and replays the request once (when it can be cloned). Concurrent
+/// 401s for one token cause one refresh; 403 and `insufficient_scope` never refresh.
+pub(crate) async fn execute(
+    client: &reqwest::Client,
+    context: &ClientContext,
+    request: Request,
+) -> reqwest::Result<Response> {
+    let Credentials::TokenSource(source) = &context.credentials else {
+        return client.execute(request).await;
+    };
+    let replay = request.try_clone();
+    let sent_with = request.headers().get(AUTHORIZATION).cloned();
+    let response = client.execute(request).await?;
+    if response.status() != StatusCode::UNAUTHORIZED || !asks_for_new_token(&response) {
+        return Ok(response);
+    }
+    let (Some(mut replay), Some(sent_with)) = (replay, sent_with) else { return Ok(response) };
+    source.invalidate(&sent_with);
+    match source.authorization().await {
+        Ok(fresh) if fresh != sent_with => {
+            tracing::debug!("401 for an invalid token: replaying once with a new token");
+            replay.headers_mut().insert(AUTHORIZATION, fresh);
+            client.execute(replay).await
+        }
+        _ => Ok(response),
+    }
+}
+
+/// A bare 401 (no challenge) or a challenge with `error="invalid_token"`.
+fn asks_for_new_token(response: &Response) -> bool {
+    let mut challenges = response.headers().get_all(WWW_AUTHENTICATE).iter().peekable();
+    if challenges.peek().is_none() {
+        return true;
+    }
+    challenges.any(|c| c.to_str().is_ok_and(|c| c.to_ascii_lowercase().contains("invalid_token")))
 }
 
 /// Implements `ClientHooks<ClientContext>` for `$module::Client`.
@@ -43,6 +96,14 @@ macro_rules! wink_client_hooks {
                 _info: &progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
                 $crate::hooks::prepare(&self.inner, request).await
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                $crate::hooks::execute(&self.client, &self.inner, request).await
             }
         }
     };

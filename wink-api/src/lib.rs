@@ -9,14 +9,15 @@
 //! | [`affiliate`] | `affiliate` | yes |
 //! | `account`, `common`, `consumer`, `partner`, `supplier` | same name | no (`full` enables all) |
 //!
-//! Every request a client sends carries `Wink-Version: 2.0` and `Accept: application/json`
-//! (see [`ClientContext`]), so no operation takes those as parameters.
+//! Every request a client sends carries `Wink-Version: 2.0` and `Accept: application/json`,
+//! so no operation takes those as parameters, and a bearer token from the client's
+//! [`TokenSource`] (replayed once with a fresh token on a 401 for an invalid token).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use wink_api::{ClientContext, affiliate::Client};
+//! use wink_api::{TokenSource, affiliate::Client};
 //!
-//! let client = Client::new("https://api.wink.travel", ClientContext::default());
+//! let client = Client::new("https://api.wink.travel", TokenSource::from_env()?.into());
 //! let maps = client.show_inventory_maps().managing_entity_identifier("my-entity").send().await?;
 //! println!("{} maps", maps.len());
 //! # Ok(())
@@ -33,6 +34,7 @@ mod hooks;
 pub use context::{Authorize, AuthorizeError, ClientContext};
 pub use generated::*;
 pub use hooks::{ACCEPT_JSON, WINK_VERSION, WINK_VERSION_HEADER};
+pub use wink_auth::{self, TokenSource, TokenSourceConfig};
 
 /// The Wink API version the clients were generated from: the documents' `info.version`.
 pub fn api_version() -> &'static str {
