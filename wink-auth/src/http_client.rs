@@ -13,6 +13,7 @@ use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
 use oauth2::{HttpRequest, HttpResponse};
+use reqwest::header::HeaderValue;
 
 /// What the adapter reports instead of a response.
 #[derive(Debug, thiserror::Error)]
@@ -29,23 +30,56 @@ pub(crate) enum HttpFailure {
 }
 
 /// The adapter; cheap to clone (reqwest's client is reference-counted).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct ReqwestClient {
     client: reqwest::Client,
+    basic: Option<HeaderValue>,
+}
+
+impl std::fmt::Debug for ReqwestClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReqwestClient").field("basic", &self.basic.as_ref().map(|_| "[redacted]")).finish()
+    }
+}
+
+/// `Basic base64(id ":" secret)` with id and secret percent-encoded (RFC 6749 §2.3.1).
+///
+/// oauth2 form-urlencodes them, writing a space as `+`. That is what the RFC literally says,
+/// and Spring Authorization Server (Wink's) decodes it, but stricter servers (oidc-provider)
+/// refuse `+` as "not properly encoded". `%20` is decoded as a space by both, so the header
+/// is rebuilt with spaces as `%20` (a literal `+` is `%2B` either way).
+pub(crate) fn basic_credentials(id: &str, secret: &str) -> HeaderValue {
+    use base64::Engine as _;
+    let encode =
+        |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20");
+    let credentials =
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", encode(id), encode(secret)));
+    let mut value =
+        HeaderValue::try_from(format!("Basic {credentials}")).expect("base64 is a valid header value");
+    value.set_sensitive(true);
+    value
 }
 
 impl ReqwestClient {
-    pub(crate) fn new(connect_timeout: Duration, request_timeout: Duration) -> Result<Self, reqwest::Error> {
+    /// A client; with `basic`, every request's `Authorization` header is replaced by it.
+    pub(crate) fn new(
+        connect_timeout: Duration,
+        request_timeout: Duration,
+        basic: Option<HeaderValue>,
+    ) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
             .timeout(request_timeout)
             .build()?;
-        Ok(Self { client })
+        Ok(Self { client, basic })
     }
 
     async fn execute(&self, request: HttpRequest) -> Result<HttpResponse, HttpFailure> {
-        let (parts, body) = request.into_parts();
+        let (mut parts, body) = request.into_parts();
+        if let Some(basic) = &self.basic {
+            parts.headers.insert(http::header::AUTHORIZATION, basic.clone());
+        }
         let response = self
             .client
             .request(parts.method, parts.uri.to_string())
@@ -104,6 +138,16 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_credentials_percent_encode_reserved_characters() {
+        use base64::Engine as _;
+        let header = basic_credentials("id é", "a b+c:/%&=");
+        assert!(header.is_sensitive());
+        let encoded = header.to_str().unwrap().strip_prefix("Basic ").unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), "id%20%C3%A9:a%20b%2Bc%3A%2F%25%26%3D");
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_dates() {

@@ -161,7 +161,9 @@ impl fmt::Debug for TokenSource {
 impl TokenSource {
     /// A token source for `config`. No request is made until a token is needed.
     pub fn new(config: TokenSourceConfig) -> Result<Self, ConfigError> {
-        let http = ReqwestClient::new(config.connect_timeout, config.request_timeout)
+        let basic = (config.client_auth == ClientAuthMethod::Basic)
+            .then(|| crate::http_client::basic_credentials(&config.client_id, config.secret()));
+        let http = ReqwestClient::new(config.connect_timeout, config.request_timeout, basic)
             .map_err(|e| ConfigError::Invalid { what: "HTTP client", reason: e.to_string() })?;
         let token_url = TokenUrl::from_url(config.token_url.clone());
         let oauth = oauth2::Client::new(ClientId::new(config.client_id.clone()))

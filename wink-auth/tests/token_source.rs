@@ -78,7 +78,10 @@ async fn the_wire_request_is_rfc_6749_basic_auth_with_sorted_scopes() {
     source(&server).authorization().await.unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     use base64::Engine as _;
-    let urlencoded = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    // RFC 6749 §2.3.1: each part form-urlencoded before base64; a space as %20, which every
+    // form decoder reads as a space and strict servers (oidc-provider) require.
+    let urlencoded =
+        |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20");
     let expected = format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("wink-client:{}", urlencoded(SECRET)))

@@ -5,6 +5,7 @@
 //! - `cargo xtask spec fetch [--from DIR]`: download (or copy) the pinned documents into the
 //!   gitignored `openapi/<version>/`, verifying every sha256.
 //! - `cargo xtask test`: the whole test suite, as CI runs it.
+//! - `cargo xtask deps`: check the workspace's dependency rules.
 
 mod codegen;
 mod dependency_policy;
@@ -28,7 +29,8 @@ use crate::lock::{Lock, Workspace};
 const USAGE: &str = "usage:
   cargo xtask regen [--check] [--spec-dir DIR]
   cargo xtask spec fetch [--from DIR]
-  cargo xtask test [-- ARGS for cargo test]";
+  cargo xtask test [-- ARGS for cargo test]
+  cargo xtask deps";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -65,6 +67,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             _ => bail!("unknown spec command\n{USAGE}"),
         },
         Some("test") => test_runner::run(&ws, args.skip_while(|a| a == "--").collect()),
+        Some("deps") => {
+            dependency_policy::check(&ws)?;
+            eprintln!("dependency rules hold: no generator crate in wink-api, one reqwest major");
+            Ok(ExitCode::SUCCESS)
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -94,6 +101,10 @@ fn regen(ws: &Workspace, check: bool, spec_dir: Option<PathBuf>) -> Result<ExitC
     }
     let changed = regen::write(&rendered, &dir)?;
     print!("{}", summary(&rendered.report));
+    println!("\nWink API {} ({})", lock.version, lock.source);
+    for (audience, inventory) in &rendered.inventories {
+        println!("- {audience}: {} operations", inventory.lines().count());
+    }
     eprintln!(
         "regenerated {} ({} file(s) changed) from Wink API {} in {:.2?}",
         dir.strip_prefix(&ws.root).unwrap_or(&dir).display(),

@@ -1,9 +1,8 @@
 //! `cargo xtask test`: the one command that runs the whole test suite from a fresh clone.
 //!
-//! It exists so that the README and `.ci/run` name a single command while the suite grows
-//! (test servers installed from the committed npm lockfile come with later work): it installs
-//! what the tests need, then runs every test of the workspace with all audience features,
-//! with `--locked`.
+//! It exists so that the README and `.ci/run` name a single command while the suite grows:
+//! it installs the npm test servers from their committed lockfile (`tests/servers/`), then
+//! runs every test of the workspace with all audience features, with `--locked`.
 
 use std::process::{Command, ExitCode};
 
@@ -12,8 +11,12 @@ use anyhow::{Context, Result};
 use crate::lock::Workspace;
 
 pub fn run(ws: &Workspace, extra: Vec<String>) -> Result<ExitCode> {
-    if ws.root.join("package-lock.json").is_file() && !ws.root.join("node_modules").is_dir() {
-        step(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&ws.root), "npm ci")?;
+    // The third-party test servers (oidc-provider, ...), pinned by the committed lockfile.
+    // Under CI they are always installed afresh; locally only when missing.
+    let servers = ws.root.join("tests").join("servers");
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+    if servers.join("package-lock.json").is_file() && (ci || !servers.join("node_modules").is_dir()) {
+        step(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&servers), "npm ci")?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut test = Command::new(&cargo);
