@@ -132,6 +132,11 @@ impl Slot {
             failure: ArcSwapOption::empty(),
         })
     }
+
+    /// The current header if `now` is before its token's early-refresh window.
+    fn fresh_header(&self, now: Instant) -> Option<HeaderValue> {
+        self.current.load().as_ref().filter(|t| now < t.soft_at).map(|t| t.header.clone())
+    }
 }
 
 struct Inner {
@@ -201,6 +206,13 @@ impl TokenSource {
         self.inner.header(&self.inner.default_slot).await
     }
 
+    /// The cached `Authorization` header for the default scopes, if it is still fresh (before
+    /// its early-refresh window): lock-free and allocation-free, never sends a request. The
+    /// fast path of [`authorization`](Self::authorization).
+    pub fn cached_authorization(&self) -> Option<HeaderValue> {
+        self.inner.default_slot.fresh_header(Instant::now())
+    }
+
     /// `Authorization` header value for another scope set (cached separately).
     pub async fn authorization_for(&self, scopes: &ScopeSet) -> Result<HeaderValue, AuthError> {
         let slot = if *scopes == self.inner.default_slot.scopes {
@@ -237,10 +249,10 @@ impl TokenSource {
 impl Inner {
     async fn header(self: &Arc<Self>, slot: &Arc<Slot>) -> Result<HeaderValue, AuthError> {
         let now = Instant::now();
+        if let Some(header) = slot.fresh_header(now) {
+            return Ok(header);
+        }
         if let Some(token) = slot.current.load().as_ref() {
-            if now < token.soft_at {
-                return Ok(token.header.clone());
-            }
             if now < token.hard_at {
                 let _ = self.flight(slot); // starts one background refresh if none is running
                 return Ok(token.header.clone());
