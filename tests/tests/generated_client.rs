@@ -5,8 +5,12 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use progenitor_client::ResponseValue;
 use serde_json::json;
-use wink_api::affiliate::types::{InventoryMapManagingEntityType, InventoryMapManagingEntityTypeKnown};
+use wink_api::affiliate::types::{
+    InventoryMapManagingEntity, InventoryMapManagingEntityType, InventoryMapManagingEntityTypeKnown,
+    ProblemDetail,
+};
 use wink_api::{Authorize, AuthorizeError, ClientContext};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -40,18 +44,30 @@ fn map(overrides: serde_json::Value) -> serde_json::Value {
     map
 }
 
-async fn serve_maps(body: serde_json::Value) -> MockServer {
+/// A server answering `GET MAPS` with `response`.
+async fn serve(response: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(MAPS))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body))
-        .mount(&server)
-        .await;
+    Mock::given(method("GET")).and(path(MAPS)).respond_with(response).mount(&server).await;
     server
+}
+
+async fn serve_maps(body: serde_json::Value) -> MockServer {
+    serve(ResponseTemplate::new(200).set_body_json(body)).await
 }
 
 fn client(server: &MockServer, context: ClientContext) -> wink_api::affiliate::Client {
     wink_api::affiliate::Client::new(&server.uri(), context)
+}
+
+/// `showInventoryMaps` for managing entity `me`, without credentials.
+async fn list_maps(
+    server: &MockServer,
+) -> Result<ResponseValue<Vec<InventoryMapManagingEntity>>, progenitor_client::Error<ProblemDetail>> {
+    client(server, ClientContext::default())
+        .show_inventory_maps()
+        .managing_entity_identifier("me")
+        .send()
+        .await
 }
 
 #[tokio::test]
@@ -65,12 +81,7 @@ async fn every_request_carries_wink_version_and_accept_and_no_progenitor_version
         .expect(1)
         .mount(&server)
         .await;
-    let maps = client(&server, ClientContext::default())
-        .show_inventory_maps()
-        .managing_entity_identifier("me")
-        .send()
-        .await
-        .expect("the mock only answers requests with both headers");
+    let maps = list_maps(&server).await.expect("the mock only answers requests with both headers");
     assert_eq!(maps.len(), 1);
     assert_eq!(maps[0].name, "My lovely map");
     let requests = server.received_requests().await.unwrap();
@@ -134,12 +145,9 @@ async fn responses_decode_whatever_the_server_legitimately_sends() {
         map(json!({})),
     ]);
     let server = serve_maps(body).await;
-    let maps = client(&server, ClientContext::default())
-        .show_inventory_maps()
-        .managing_entity_identifier("me")
-        .send()
-        .await
-        .expect("an added enum value, an empty minLength:1 string, minimum:1 = 0, unknown fields and nulls decode");
+    let maps = list_maps(&server).await.expect(
+        "an added enum value, an empty minLength:1 string, minimum:1 = 0, unknown fields and nulls decode",
+    );
     assert!(matches!(&maps[0].type_, InventoryMapManagingEntityType::Other(v) if v == "CAROUSEL"));
     assert_eq!(maps[0].name, "");
     assert_eq!(maps[0].map_height, 0);
@@ -152,19 +160,9 @@ async fn responses_decode_whatever_the_server_legitimately_sends() {
 
 #[tokio::test]
 async fn a_400_decodes_its_problem_detail() {
-    let server = MockServer::start().await;
     let problem = json!({"type": "about:blank", "title": "Bad Request", "status": 400, "detail": "name must not be blank"});
-    Mock::given(method("GET"))
-        .and(path(MAPS))
-        .respond_with(ResponseTemplate::new(400).set_body_json(problem))
-        .mount(&server)
-        .await;
-    let err = client(&server, ClientContext::default())
-        .show_inventory_maps()
-        .managing_entity_identifier("me")
-        .send()
-        .await
-        .unwrap_err();
+    let server = serve(ResponseTemplate::new(400).set_body_json(problem)).await;
+    let err = list_maps(&server).await.unwrap_err();
     let progenitor_client::Error::ErrorResponse(problem) = err else {
         panic!("expected a typed error: {err}")
     };
@@ -175,18 +173,8 @@ async fn a_400_decodes_its_problem_detail() {
 
 #[tokio::test]
 async fn an_html_500_reaches_the_caller_raw_with_its_body() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(MAPS))
-        .respond_with(ResponseTemplate::new(500).set_body_raw("<html>boom</html>", "text/html"))
-        .mount(&server)
-        .await;
-    let err = client(&server, ClientContext::default())
-        .show_inventory_maps()
-        .managing_entity_identifier("me")
-        .send()
-        .await
-        .unwrap_err();
+    let server = serve(ResponseTemplate::new(500).set_body_raw("<html>boom</html>", "text/html")).await;
+    let err = list_maps(&server).await.unwrap_err();
     let progenitor_client::Error::UnexpectedResponse(response) = err else {
         panic!("expected the raw response: {err}")
     };
