@@ -76,12 +76,6 @@ pub mod types {
             value.0
         }
     }
-    impl ::std::default::Default
-    for AddStaticListSupplierRequestManagingEntitySupplierIdentifier {
-        fn default() -> Self {
-            AddStaticListSupplierRequestManagingEntitySupplierIdentifier("".to_string())
-        }
-    }
     impl ::std::str::FromStr
     for AddStaticListSupplierRequestManagingEntitySupplierIdentifier {
         type Err = self::error::ConversionError;
@@ -167,8 +161,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub aggregate: ::std::option::Option<AggregateDescriptorManagingEntityAggregate>,
         ///Field to run aggregate function on
-        #[serde(default)]
-        pub field: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
     }
     impl AggregateDescriptorManagingEntity {
         pub fn builder() -> builder::AggregateDescriptorManagingEntity {
@@ -257,8 +251,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub clicks: ::std::option::Option<i64>,
         ///Affiliate ID.
-        #[serde(rename = "ownerIdentifier", default)]
-        pub owner_identifier: ::std::string::String,
+        #[serde(
+            rename = "ownerIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_identifier: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shares: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -706,8 +703,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<f64>,
         ///The name of the Chart series which is visible in the legend.
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl ChartSeriesAuthenticatedEntity {
         pub fn builder() -> builder::ChartSeriesAuthenticatedEntity {
@@ -733,8 +730,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<f64>,
         ///The name of the Chart series which is visible in the legend.
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl ChartSeriesSupplier {
         pub fn builder() -> builder::ChartSeriesSupplier {
@@ -1013,11 +1010,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for ConsumeExternalUrlRequestManagingEntityUrl {
-        fn default() -> Self {
-            ConsumeExternalUrlRequestManagingEntityUrl("".to_string())
-        }
-    }
     impl ::std::str::FromStr for ConsumeExternalUrlRequestManagingEntityUrl {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1069,26 +1061,41 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct ContactManagingEntity {
         ///Contact E-mail
-        #[serde(default)]
-        pub email: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
         ///Contact first name
-        #[serde(rename = "firstName", default)]
-        pub first_name: ::std::string::String,
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<::std::string::String>,
         ///First and last name
-        #[serde(rename = "fullName", default)]
-        pub full_name: ::std::string::String,
+        #[serde(
+            rename = "fullName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub full_name: ::std::option::Option<::std::string::String>,
         ///Contact last name
-        #[serde(rename = "lastName", default)]
-        pub last_name: ::std::string::String,
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<::std::string::String>,
         ///Contact phone number
-        #[serde(rename = "phoneNumber", default)]
-        pub phone_number: ::std::string::String,
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
         ///Contact secondary Email
-        #[serde(rename = "secondaryEmail", default)]
-        pub secondary_email: ::std::string::String,
+        #[serde(
+            rename = "secondaryEmail",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secondary_email: ::std::option::Option<::std::string::String>,
         ///Summary
-        #[serde(default)]
-        pub summary: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<::std::string::String>,
     }
     impl ContactManagingEntity {
         pub fn builder() -> builder::ContactManagingEntity {
@@ -1183,11 +1190,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for CopyShortenedUrlManagingEntityIdentifier {
-        fn default() -> Self {
-            CopyShortenedUrlManagingEntityIdentifier("".to_string())
-        }
-    }
     impl ::std::str::FromStr for CopyShortenedUrlManagingEntityIdentifier {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1239,26 +1241,35 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct CountryLightweightManagingEntity {
         ///Country capital
-        #[serde(default)]
-        pub capital: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub capital: ::std::option::Option<::std::string::String>,
         ///Continent code
-        #[serde(default)]
-        pub continent: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub continent: ::std::option::Option<::std::string::String>,
         ///Currency code
-        #[serde(rename = "currencyCode", default)]
-        pub currency_code: ::std::string::String,
+        #[serde(
+            rename = "currencyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_code: ::std::option::Option<::std::string::String>,
         ///Currency name
-        #[serde(rename = "currencyName", default)]
-        pub currency_name: ::std::string::String,
+        #[serde(
+            rename = "currencyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_name: ::std::option::Option<::std::string::String>,
         ///Country GeoNames identifier
-        #[serde(rename = "geoNameId", default)]
-        pub geo_name_id: ::std::string::String,
+        #[serde(
+            rename = "geoNameId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub geo_name_id: ::std::option::Option<::std::string::String>,
         ///ISO code
-        #[serde(default)]
-        pub iso: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub iso: ::std::option::Option<::std::string::String>,
         ///Country name
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl CountryLightweightManagingEntity {
         pub fn builder() -> builder::CountryLightweightManagingEntity {
@@ -1393,12 +1404,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: CreateStaticListAndAddItemRequestManagingEntityName) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for CreateStaticListAndAddItemRequestManagingEntityName {
-        fn default() -> Self {
-            CreateStaticListAndAddItemRequestManagingEntityName("".to_string())
         }
     }
     impl ::std::str::FromStr for CreateStaticListAndAddItemRequestManagingEntityName {
@@ -1578,12 +1583,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default
-    for CreateStaticListAndAddSupplierRequestManagingEntityName {
-        fn default() -> Self {
-            CreateStaticListAndAddSupplierRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr
     for CreateStaticListAndAddSupplierRequestManagingEntityName {
         type Err = self::error::ConversionError;
@@ -1705,8 +1704,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct CustomizationManagingEntity {
         ///Whether to append text to the existing booking customization page title.
-        #[serde(rename = "appendToPageTitle", default)]
-        pub append_to_page_title: ::std::string::String,
+        #[serde(
+            rename = "appendToPageTitle",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub append_to_page_title: ::std::option::Option<::std::string::String>,
         ///Choose the card design to use on our web component cards.
         #[serde(
             rename = "cardDesign",
@@ -1762,14 +1764,27 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub font_id: ::std::option::Option<CustomizationManagingEntityFontId>,
         ///If you want to track analytics with Google Analytics and GTM for your self-hosted booking customization, you need to import our [GTM profile](https://www.dropbox.com/s/o6rwluclvsgydma/gtm-template-2020-2.json?dl=0) into your GTM container and link it with your Google Analytics account. [More about that here](https://bearchoke.atlassian.net/wiki/spaces/TC/pages/2941648897/Linking+your+Google+Tag+Manager+account)
-        #[serde(rename = "googleAnalyticsMeasurementId", default)]
-        pub google_analytics_measurement_id: ::std::string::String,
+        #[serde(
+            rename = "googleAnalyticsMeasurementId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_analytics_measurement_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///If you want your users to see Google Maps in your hosted booking customization, go to [Google Maps](https://console.developers.google.com/projectselector2/apis/credentials?supportedpurview=project) and create an API key for your site.
-        #[serde(rename = "googleMapsAPIKey", default)]
-        pub google_maps_api_key: ::std::string::String,
+        #[serde(
+            rename = "googleMapsAPIKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_maps_api_key: ::std::option::Option<::std::string::String>,
         ///If you want to track analytics and you have a GTM Container ID, enter it here.
-        #[serde(rename = "googleTagManagerContainerId", default)]
-        pub google_tag_manager_container_id: ::std::string::String,
+        #[serde(
+            rename = "googleTagManagerContainerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_tag_manager_container_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///If you are self-hosting our booking customization, let us know where it is hosted. Note: This url needs to be secured with SSL.
         #[serde(
             rename = "hostedBookingEngineUrl",
@@ -1777,8 +1792,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hosted_booking_engine_url: ::std::string::String,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -2896,11 +2911,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hotel_stars: ::std::option::Option<i32>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Regex expression filter matching on inventory name
-        #[serde(rename = "inventoryName", default)]
-        pub inventory_name: ::std::string::String,
+        #[serde(
+            rename = "inventoryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub inventory_name: ::std::option::Option<::std::string::String>,
         ///Filter on inventory types
         #[serde(
             rename = "inventoryTypes",
@@ -2948,11 +2966,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
 - 6: Discount: High to low
 - 7: Discount: Low to high
 */
-        #[serde(rename = "primaryOrderBy", default)]
-        pub primary_order_by: ::std::string::String,
+        #[serde(
+            rename = "primaryOrderBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub primary_order_by: ::std::option::Option<::std::string::String>,
         ///Regex expression filter matching on property name.
-        #[serde(rename = "propertyName", default)]
-        pub property_name: ::std::string::String,
+        #[serde(
+            rename = "propertyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub property_name: ::std::option::Option<::std::string::String>,
         ///Use this in conjunction with `nearPoint`. Control the distance from point we are searching for.
         #[serde(rename = "radiusInMeters", default)]
         pub radius_in_meters: i64,
@@ -3418,11 +3442,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for FilterDescriptorManagingEntityField {
-        fn default() -> Self {
-            FilterDescriptorManagingEntityField("".to_string())
-        }
-    }
     impl ::std::str::FromStr for FilterDescriptorManagingEntityField {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3694,8 +3713,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct GeoNameLightweightManagingEntity {
         ///Ascii name of city
-        #[serde(rename = "asciiName", default)]
-        pub ascii_name: ::std::string::String,
+        #[serde(
+            rename = "asciiName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ascii_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<CountryLightweightManagingEntity>,
         #[serde(
@@ -3709,13 +3731,16 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub feature_code: ::std::option::Option<::std::string::String>,
         ///GeoName identifier
-        #[serde(rename = "geoNameId", default)]
-        pub geo_name_id: ::std::string::String,
+        #[serde(
+            rename = "geoNameId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub geo_name_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<GeoJsonPointManagingEntity>,
         ///Name of city
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "subCountry",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3729,14 +3754,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SubSubCountryLightweightManagingEntity,
         >,
         ///Timezone
-        #[serde(default)]
-        pub timezone: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timezone: ::std::option::Option<::std::string::String>,
         ///GeoNameLightweight type
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<GeoNameLightweightManagingEntityType>,
         ///Url name
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
     }
     impl GeoNameLightweightManagingEntity {
         pub fn builder() -> builder::GeoNameLightweightManagingEntity {
@@ -4005,8 +4033,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dir: ::std::option::Option<GroupDescriptorManagingEntityDir>,
         ///Field to group data set on
-        #[serde(default)]
-        pub field: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
     }
     impl GroupDescriptorManagingEntity {
         pub fn builder() -> builder::GroupDescriptorManagingEntity {
@@ -4231,8 +4259,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hotel: ::std::option::Option<PropertyAggregateLightweightManagingEntity>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         pub image: SimpleMultimediaManagingEntity,
         ///Inventory type identifier
         #[serde(rename = "inventoryIdentifier")]
@@ -4546,8 +4574,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///User can move around / pan the map
         pub draggable: bool,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Valid Google maps zoom level
         #[serde(rename = "initialZoomLevel")]
         pub initial_zoom_level: i32,
@@ -5277,8 +5305,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Indicate which language this description is written in.
         pub language: ::std::string::String,
         ///The md5 hash of the name, description and language.
-        #[serde(rename = "md5ContentHash", default)]
-        pub md5_content_hash: ::std::string::String,
+        #[serde(
+            rename = "md5ContentHash",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub md5_content_hash: ::std::option::Option<::std::string::String>,
     }
     impl LocalizedDescriptionManagingEntity {
         pub fn builder() -> builder::LocalizedDescriptionManagingEntity {
@@ -5380,27 +5411,42 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct LookupLightweightManagingEntity {
         ///Closest city where lookup entry is located
-        #[serde(rename = "cityName", default)]
-        pub city_name: ::std::string::String,
+        #[serde(
+            rename = "cityName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub city_name: ::std::option::Option<::std::string::String>,
         ///Country code
-        #[serde(rename = "countryCode", default)]
-        pub country_code: ::std::string::String,
+        #[serde(
+            rename = "countryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_code: ::std::option::Option<::std::string::String>,
         ///Country where lookup entry is located
-        #[serde(rename = "countryName", default)]
-        pub country_name: ::std::string::String,
+        #[serde(
+            rename = "countryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_name: ::std::option::Option<::std::string::String>,
         ///Unique lookup identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::uuid::Uuid>,
         ///The language the lookup code was written in
-        #[serde(rename = "languageCode", default)]
-        pub language_code: ::std::string::String,
+        #[serde(
+            rename = "languageCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub language_code: ::std::option::Option<::std::string::String>,
         pub location: GeoJsonPointManagingEntity,
         ///Name in lower case
-        #[serde(rename = "lowercaseName", default)]
-        pub lowercase_name: ::std::string::String,
+        #[serde(
+            rename = "lowercaseName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lowercase_name: ::std::option::Option<::std::string::String>,
         ///Name of lookup
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///If this lookup is the origin lookup.
         #[serde(default)]
         pub origin: bool,
@@ -5411,8 +5457,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub owner_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Lookup that is supplier inventory includes the supplier name
-        #[serde(rename = "ownerName", default)]
-        pub owner_name: ::std::string::String,
+        #[serde(
+            rename = "ownerName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_name: ::std::option::Option<::std::string::String>,
         ///The type of owner that created this lookup
         #[serde(
             rename = "ownerType",
@@ -5423,11 +5472,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<i32>,
         ///State where lookup entry is located
-        #[serde(rename = "subCountryName", default)]
-        pub sub_country_name: ::std::string::String,
+        #[serde(
+            rename = "subCountryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_country_name: ::std::option::Option<::std::string::String>,
         ///County where lookup entry is located
-        #[serde(rename = "subSubCountryName", default)]
-        pub sub_sub_country_name: ::std::string::String,
+        #[serde(
+            rename = "subSubCountryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_sub_country_name: ::std::option::Option<::std::string::String>,
         ///Type of lookup
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<LookupLightweightManagingEntityType>,
@@ -5438,8 +5493,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub type_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Url-friendly slug that uniquely identifies this lookup
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
     }
     impl LookupLightweightManagingEntity {
         pub fn builder() -> builder::LookupLightweightManagingEntity {
@@ -6050,11 +6108,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct ManagedSocialPostLinkManagingEntity {
         ///Top 5
-        #[serde(default)]
-        pub caption: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub caption: ::std::option::Option<::std::string::String>,
         ///Description of url
-        #[serde(default)]
-        pub description: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///A url url
         pub url: ::std::string::String,
     }
@@ -6092,8 +6150,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hash_tags: ::std::vec::Vec<::std::string::String>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -6125,8 +6183,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Status of post.
         pub status: ManagedSocialPostManagingEntityStatus,
         ///Platform response to go along with the status. Mostly for use with errors.
-        #[serde(rename = "statusText", default)]
-        pub status_text: ::std::string::String,
+        #[serde(
+            rename = "statusText",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status_text: ::std::option::Option<::std::string::String>,
         ///Timezone code.
         pub timezone: ::std::string::String,
         ///The language style used for this post.
@@ -6786,8 +6847,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "customizationIdentifier")]
         pub customization_identifier: ::uuid::Uuid,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -6806,8 +6867,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "ownerIdentifier")]
         pub owner_identifier: ::uuid::Uuid,
         ///Google Place ID
-        #[serde(rename = "placeId", default)]
-        pub place_id: ::std::string::String,
+        #[serde(
+            rename = "placeId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub place_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "postTypes")]
         pub post_types: ::std::vec::Vec<ManagedSocialPostTypePreferenceManagingEntity>,
         pub targets: ::std::vec::Vec<TimezoneFriendlyTargetManagingEntity>,
@@ -6981,8 +7045,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Name of contributor
         pub name: ::std::string::String,
         ///URL to contributor
-        #[serde(default)]
-        pub url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl MediaAuthorAttributionManagingEntity {
         pub fn builder() -> builder::MediaAuthorAttributionManagingEntity {
@@ -7031,22 +7095,25 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct OpenGraphMediaManagingEntity {
         ///Alt text
-        #[serde(default)]
-        pub alt: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub alt: ::std::option::Option<::std::string::String>,
         ///Image height
-        #[serde(default)]
-        pub height: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub height: ::std::option::Option<::std::string::String>,
         ///The secure url
-        #[serde(rename = "secureUrl", default)]
-        pub secure_url: ::std::string::String,
+        #[serde(
+            rename = "secureUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secure_url: ::std::option::Option<::std::string::String>,
         ///Image content type
-        #[serde(rename = "type", default)]
-        pub type_: ::std::string::String,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
         ///The image url
         pub url: ::std::string::String,
         ///Image width
-        #[serde(default)]
-        pub width: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub width: ::std::option::Option<::std::string::String>,
     }
     impl OpenGraphMediaManagingEntity {
         pub fn builder() -> builder::OpenGraphMediaManagingEntity {
@@ -7464,8 +7531,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub aggregate_review_rating: ::std::option::Option<f32>,
         ///Supported OTA specification `ARC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "architecturalStyle", default)]
-        pub architectural_style: ::std::string::String,
+        #[serde(
+            rename = "architecturalStyle",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub architectural_style: ::std::option::Option<::std::string::String>,
         ///Number of attractions property has listed on its profile.
         #[serde(default)]
         pub attractions: i32,
@@ -7473,14 +7543,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default)]
         pub bookings: i64,
         ///Name of hotel brand
-        #[serde(default)]
-        pub brand: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand: ::std::option::Option<::std::string::String>,
         ///Name of hotel chain if applicable.
-        #[serde(default)]
-        pub chain: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub chain: ::std::option::Option<::std::string::String>,
         ///Currency code for property.
-        #[serde(rename = "currencyCode", default)]
-        pub currency_code: ::std::string::String,
+        #[serde(
+            rename = "currencyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_code: ::std::option::Option<::std::string::String>,
         ///Short and long welcome text
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<SimpleDescriptionManagingEntity>,
@@ -7500,8 +7573,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hotel_amenity_codes: ::std::vec::Vec<::std::string::String>,
         ///Supported OTA specification `PCT` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "hotelCategory", default)]
-        pub hotel_category: ::std::string::String,
+        #[serde(
+            rename = "hotelCategory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hotel_category: ::std::option::Option<::std::string::String>,
         ///Unique hotel record identifier.
         #[serde(
             rename = "hotelIdentifier",
@@ -7520,13 +7596,19 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             PropertyAggregateLightweightManagingEntityLifestyleTypesItem,
         >,
         ///Hotel local name if different from the trade name or if it is the local language.
-        #[serde(rename = "localName", default)]
-        pub local_name: ::std::string::String,
+        #[serde(
+            rename = "localName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub local_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<GeoJsonPointManagingEntity>,
         ///Supported OTA specification `LOC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "locationCategory", default)]
-        pub location_category: ::std::string::String,
+        #[serde(
+            rename = "locationCategory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub location_category: ::std::option::Option<::std::string::String>,
         ///A property's loyalty score is based on calculating how many available rate plans honor loyalty points. There is no max score; it's there to compare it against other properties.
         #[serde(rename = "loyaltyScore", default)]
         pub loyalty_score: i32,
@@ -7540,8 +7622,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub membership_rate_discount: f32,
         ///Hotel trade name
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///Number of rooms / keys for this property.
         #[serde(rename = "numberOfRooms", default)]
         pub number_of_rooms: i32,
@@ -7579,8 +7661,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default)]
         pub restaurants: i32,
         ///Supported OTA specification `SEG` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "segmentCategory", default)]
-        pub segment_category: ::std::string::String,
+        #[serde(
+            rename = "segmentCategory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub segment_category: ::std::option::Option<::std::string::String>,
         ///Property's social network accounts
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub socials: ::std::vec::Vec<SocialManagingEntity>,
@@ -7609,14 +7694,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "uniqueId")]
         pub unique_id: ::std::string::String,
         ///Unique URL-friendly name slug of hotel
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
         ///Property videos.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub videos: ::std::vec::Vec<SimpleMultimediaManagingEntity>,
         ///Year the property was constructed.
-        #[serde(rename = "whenBuilt", default)]
-        pub when_built: ::std::string::String,
+        #[serde(
+            rename = "whenBuilt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub when_built: ::std::option::Option<::std::string::String>,
     }
     impl PropertyAggregateLightweightManagingEntity {
         pub fn builder() -> builder::PropertyAggregateLightweightManagingEntity {
@@ -8541,8 +8632,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub owner_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Name of the owner / affiliate. `Hotel booking customization` when it's the booking customization.
-        #[serde(rename = "ownerName", default)]
-        pub owner_name: ::std::string::String,
+        #[serde(
+            rename = "ownerName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_name: ::std::option::Option<::std::string::String>,
         ///Percent discount on this channel and all its children [unless configured at the child level].
         #[serde(
             rename = "percentDiscount",
@@ -8776,8 +8870,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default = "defaults::default_bool::<true>")]
         pub enabled: bool,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -8793,8 +8887,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub owner_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Name of the owner / affiliate. `Hotel booking customization` when it's the booking customization.
-        #[serde(rename = "ownerName", default)]
-        pub owner_name: ::std::string::String,
+        #[serde(
+            rename = "ownerName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_name: ::std::option::Option<::std::string::String>,
         ///Percent discount on this channel and all its children [unless configured at the child level].
         #[serde(
             rename = "percentDiscount",
@@ -9019,8 +9116,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Owner / affiliate writes an intro to request a connection.
         #[serde(rename = "introductoryMessage")]
         pub introductory_message: ::std::string::String,
@@ -9079,8 +9176,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Owner / affiliate writes an intro to request a connection.
         #[serde(rename = "introductoryMessage")]
         pub introductory_message: ::std::string::String,
@@ -9784,8 +9881,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i64>,
         ///UUID.
-        #[serde(default)]
-        pub identifier: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub identifier: ::std::option::Option<::std::string::String>,
         ///Usually the OTA inventory code.
         pub key: ::std::string::String,
         ///Type of search category.
@@ -9915,8 +10012,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default = "defaults::default_nzu64::<::std::num::NonZeroU32, 30>")]
         pub take: ::std::num::NonZeroU32,
         ///Keyword search.
-        #[serde(default)]
-        pub term: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub term: ::std::option::Option<::std::string::String>,
     }
     impl ::std::default::Default for SearchManagedPostsRequestManagingEntity {
         fn default() -> Self {
@@ -10138,11 +10235,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         pub customization_identifier: ::uuid::Uuid,
         pub descriptions: ::std::vec::Vec<SimpleDescriptionManagingEntity>,
         ///Facebook APP ID is used with OpenGraph data
-        #[serde(rename = "facebookAppId", default)]
-        pub facebook_app_id: ::std::string::String,
+        #[serde(
+            rename = "facebookAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub facebook_app_id: ::std::option::Option<::std::string::String>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Url sell status
         #[serde(rename = "inventoryStatus")]
         pub inventory_status: SellableInventoryUrlManagingEntityInventoryStatus,
@@ -10174,11 +10274,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Url theme controls the look and feel of the ad banner.
         pub theme: SellableInventoryUrlManagingEntityTheme,
         ///In use by ancillary items only. Not used room type or property. The transactional item on the ancillary to retrieve pricing for. If left empty, will find the cheapest priced item.
-        #[serde(rename = "transactionalItemIdentifier", default)]
-        pub transactional_item_identifier: ::std::string::String,
+        #[serde(
+            rename = "transactionalItemIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transactional_item_identifier: ::std::option::Option<::std::string::String>,
         ///Twitter account is used with OpenGraph data
-        #[serde(rename = "twitterAccount", default)]
-        pub twitter_account: ::std::string::String,
+        #[serde(
+            rename = "twitterAccount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub twitter_account: ::std::option::Option<::std::string::String>,
         ///Unique link id
         #[serde(rename = "uniqueId")]
         pub unique_id: ::std::string::String,
@@ -10720,8 +10826,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "displayType")]
         pub display_type: SellableItemManagingEntityDisplayType,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Url sell status
         #[serde(rename = "inventoryStatus")]
         pub inventory_status: SellableItemManagingEntityInventoryStatus,
@@ -11394,8 +11500,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "displayType")]
         pub display_type: SellableListManagingEntityDisplayType,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Keywords is meta data for the grid you created that can be used for SEO purposes.
         pub keywords: ::std::vec::Vec<::std::string::String>,
         ///Datetime this record was last updated
@@ -11848,8 +11954,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SellableRankedListManagingEntityDisplayType,
         >,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         pub keywords: ::std::vec::Vec<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
@@ -12200,11 +12306,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         pub customization_identifier: ::uuid::Uuid,
         pub descriptions: ::std::vec::Vec<SimpleDescriptionManagingEntity>,
         ///Facebook APP ID is used with OpenGraph data
-        #[serde(rename = "facebookAppId", default)]
-        pub facebook_app_id: ::std::string::String,
+        #[serde(
+            rename = "facebookAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub facebook_app_id: ::std::option::Option<::std::string::String>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub keywords: ::std::vec::Vec<::std::string::String>,
         ///Datetime this record was last updated
@@ -12231,8 +12340,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub theme: ::std::option::Option<SellableSupplierUrlManagingEntityTheme>,
         ///Twitter account is used with OpenGraph data
-        #[serde(rename = "twitterAccount", default)]
-        pub twitter_account: ::std::string::String,
+        #[serde(
+            rename = "twitterAccount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub twitter_account: ::std::option::Option<::std::string::String>,
         ///Unique link id
         #[serde(rename = "uniqueId")]
         pub unique_id: ::std::string::String,
@@ -12442,11 +12554,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Localized descriptions describing inventory.
         pub descriptions: ::std::vec::Vec<SimpleDescriptionManagingEntity>,
         ///Entity ID is where the unique ID originated from. This will be empty if it's just a regular url. Required when type IS NOT URL.
-        #[serde(rename = "entityId", default)]
-        pub entity_id: ::std::string::String,
+        #[serde(
+            rename = "entityId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub entity_id: ::std::option::Option<::std::string::String>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "imageList",
             default,
@@ -12484,8 +12599,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "uniqueId")]
         pub unique_id: ::std::string::String,
         ///For times when the user just wants to shorten a url and there is no underlying entity to speak of. Required when type IS URL.
-        #[serde(default)]
-        pub url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
         ///Creator of entry
         #[serde(rename = "userIdentifier")]
         pub user_identifier: ::uuid::Uuid,
@@ -12611,32 +12726,41 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SimpleAddressManagingEntity {
         ///Address line 1
-        #[serde(default)]
-        pub address1: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address1: ::std::option::Option<::std::string::String>,
         ///Address line 2
-        #[serde(default)]
-        pub address2: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address2: ::std::option::Option<::std::string::String>,
         ///City name
-        #[serde(default)]
-        pub city: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
         ///Country
-        #[serde(default)]
-        pub country: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
         ///Country
-        #[serde(rename = "countryCode", default)]
-        pub country_code: ::std::string::String,
+        #[serde(
+            rename = "countryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_code: ::std::option::Option<::std::string::String>,
         ///County
-        #[serde(default)]
-        pub county: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub county: ::std::option::Option<::std::string::String>,
         ///Address 1, Address 2, City, State, Postal / Zip code, Country
-        #[serde(rename = "fullAddress", default)]
-        pub full_address: ::std::string::String,
+        #[serde(
+            rename = "fullAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub full_address: ::std::option::Option<::std::string::String>,
         ///Postal / zip code
-        #[serde(rename = "postalCode", default)]
-        pub postal_code: ::std::string::String,
+        #[serde(
+            rename = "postalCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub postal_code: ::std::option::Option<::std::string::String>,
         ///State
-        #[serde(default)]
-        pub state: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
     }
     impl SimpleAddressManagingEntity {
         pub fn builder() -> builder::SimpleAddressManagingEntity {
@@ -12665,8 +12789,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Indicate which language this description is written in.
         pub language: ::std::string::String,
         ///The md5 hash of the name, description and language.
-        #[serde(rename = "md5ContentHash", default)]
-        pub md5_content_hash: ::std::string::String,
+        #[serde(
+            rename = "md5ContentHash",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub md5_content_hash: ::std::option::Option<::std::string::String>,
         ///Use as title or short text description
         pub name: ::std::string::String,
     }
@@ -12769,14 +12896,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SimpleMultimediaManagingEntity {
         ///Media angle
-        #[serde(default)]
-        pub angle: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub angle: ::std::option::Option<::std::string::String>,
         ///Whether image has attribution properties
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attribution: ::std::vec::Vec<MediaAuthorAttributionManagingEntity>,
         ///Supported OTA specification `PIC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(default)]
-        pub category: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
         ///Localized media captions to give user some context about where this media was taken.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<SimpleDescriptionManagingEntity>,
@@ -13172,8 +13299,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SocialManagingEntity {
         ///URL or social network identifier to social network profile
-        #[serde(default)]
-        pub location: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
         ///Type of social network.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<SocialManagingEntityType>,
@@ -13337,8 +13464,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dir: ::std::option::Option<SortDescriptorManagingEntityDir>,
         ///Data set field to sort on
-        #[serde(default)]
-        pub field: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
     }
     impl SortDescriptorManagingEntity {
         pub fn builder() -> builder::SortDescriptorManagingEntity {
@@ -13482,11 +13609,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     impl ::std::convert::From<SortedManagingEntityId> for ::std::string::String {
         fn from(value: SortedManagingEntityId) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for SortedManagingEntityId {
-        fn default() -> Self {
-            SortedManagingEntityId("".to_string())
         }
     }
     impl ::std::str::FromStr for SortedManagingEntityId {
@@ -14573,8 +14695,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         pub item: StaticListItemInventoryManagingEntity,
         ///Datetime this record was last updated
         #[serde(
@@ -14815,8 +14937,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -14984,14 +15106,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SubCountryLightweightManagingEntity {
         ///Sub-country ascii name
-        #[serde(rename = "asciiName", default)]
-        pub ascii_name: ::std::string::String,
+        #[serde(
+            rename = "asciiName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ascii_name: ::std::option::Option<::std::string::String>,
         ///Sub-country GeoNames identifier
-        #[serde(rename = "geoNameId", default)]
-        pub geo_name_id: ::std::string::String,
+        #[serde(
+            rename = "geoNameId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub geo_name_id: ::std::option::Option<::std::string::String>,
         ///Sub-country name
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl SubCountryLightweightManagingEntity {
         pub fn builder() -> builder::SubCountryLightweightManagingEntity {
@@ -15057,23 +15185,35 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Formatted address in English
-        #[serde(rename = "formattedAddress", default)]
-        pub formatted_address: ::std::string::String,
+        #[serde(
+            rename = "formattedAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub formatted_address: ::std::option::Option<::std::string::String>,
         ///Formatted address in local language if available
-        #[serde(rename = "formattedAddressLocal", default)]
-        pub formatted_address_local: ::std::string::String,
+        #[serde(
+            rename = "formattedAddressLocal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub formatted_address_local: ::std::option::Option<::std::string::String>,
         ///Google Maps URL of the place
         #[serde(rename = "googleMapsUrl")]
         pub google_maps_url: ::std::string::String,
         ///Html address in English
-        #[serde(rename = "htmlAddress", default)]
-        pub html_address: ::std::string::String,
+        #[serde(
+            rename = "htmlAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub html_address: ::std::option::Option<::std::string::String>,
         ///Html address in local language if available
-        #[serde(rename = "htmlAddressLocal", default)]
-        pub html_address_local: ::std::string::String,
+        #[serde(
+            rename = "htmlAddressLocal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub html_address_local: ::std::option::Option<::std::string::String>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -15084,19 +15224,25 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         >,
         pub location: GeoJsonPointManagingEntity,
         ///A personalized message from the inviter
-        #[serde(rename = "messageFromUser", default)]
-        pub message_from_user: ::std::string::String,
+        #[serde(
+            rename = "messageFromUser",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message_from_user: ::std::option::Option<::std::string::String>,
         ///Name of lead
         #[serde(rename = "nameInEnglish")]
         pub name_in_english: ::std::string::String,
         ///Name of lead in local language
-        #[serde(rename = "nameInLocalLanguage", default)]
-        pub name_in_local_language: ::std::string::String,
+        #[serde(
+            rename = "nameInLocalLanguage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub name_in_local_language: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub owner: ::std::option::Option<KeyValuePairManagingEntity>,
         ///Telephone of lead
-        #[serde(default)]
-        pub phone: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
         ///Photos for property
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub photos: ::std::vec::Vec<SimpleMultimediaManagingEntity>,
@@ -15122,8 +15268,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
         ///Website
-        #[serde(default)]
-        pub website: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub website: ::std::option::Option<::std::string::String>,
     }
     impl SupplierLeadManagingEntity {
         pub fn builder() -> builder::SupplierLeadManagingEntity {
@@ -15265,8 +15411,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hash_tags: ::std::vec::Vec<::std::string::String>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -15276,8 +15422,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Optional code the author can require be entered by the user in order to see the post.
-        #[serde(rename = "lockCode", default)]
-        pub lock_code: ::std::string::String,
+        #[serde(
+            rename = "lockCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lock_code: ::std::option::Option<::std::string::String>,
         ///Extended metadata
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15316,8 +15465,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "type")]
         pub type_: SyndicatedItemManagingEntityType,
         ///Optional unique code that can be used to access this record.
-        #[serde(rename = "uniqueId", default)]
-        pub unique_id: ::std::string::String,
+        #[serde(
+            rename = "uniqueId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub unique_id: ::std::option::Option<::std::string::String>,
         ///Creator of entry
         #[serde(rename = "userIdentifier")]
         pub user_identifier: ::uuid::Uuid,
@@ -15727,8 +15879,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -15764,8 +15916,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SyndicationSettingsQrCodeOptionsManagingEntity {
         ///Corner square gradient color
-        #[serde(rename = "backgroundEndColor", default)]
-        pub background_end_color: ::std::string::String,
+        #[serde(
+            rename = "backgroundEndColor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub background_end_color: ::std::option::Option<::std::string::String>,
         ///Corners square gradient rotation
         #[serde(rename = "backgroundGradientRotation", default)]
         pub background_gradient_rotation: i32,
@@ -15781,11 +15936,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "backgroundRound", default)]
         pub background_round: i32,
         ///Corner square primary color
-        #[serde(rename = "backgroundStartColor", default)]
-        pub background_start_color: ::std::string::String,
+        #[serde(
+            rename = "backgroundStartColor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub background_start_color: ::std::option::Option<::std::string::String>,
         ///Corner dot gradient color
-        #[serde(rename = "cornerDotEndColor", default)]
-        pub corner_dot_end_color: ::std::string::String,
+        #[serde(
+            rename = "cornerDotEndColor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub corner_dot_end_color: ::std::option::Option<::std::string::String>,
         ///Corners dot gradient rotation
         #[serde(rename = "cornerDotGradientRotation", default)]
         pub corner_dot_gradient_rotation: i32,
@@ -15798,8 +15959,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SyndicationSettingsQrCodeOptionsManagingEntityCornerDotGradientType,
         >,
         ///Corner dot primary color
-        #[serde(rename = "cornerDotStartColor", default)]
-        pub corner_dot_start_color: ::std::string::String,
+        #[serde(
+            rename = "cornerDotStartColor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub corner_dot_start_color: ::std::option::Option<::std::string::String>,
         ///Corner dot type
         #[serde(
             rename = "cornerDotType",
@@ -15809,8 +15973,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SyndicationSettingsQrCodeOptionsManagingEntityCornerDotType,
         >,
         ///Corner square gradient color
-        #[serde(rename = "cornerSquareEndColor", default)]
-        pub corner_square_end_color: ::std::string::String,
+        #[serde(
+            rename = "cornerSquareEndColor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub corner_square_end_color: ::std::option::Option<::std::string::String>,
         ///Corners square gradient rotation
         #[serde(rename = "cornerSquareGradientRotation", default)]
         pub corner_square_gradient_rotation: i32,
@@ -15823,8 +15990,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareGradientType,
         >,
         ///Corner square primary color
-        #[serde(rename = "cornerSquareStartColor", default)]
-        pub corner_square_start_color: ::std::string::String,
+        #[serde(
+            rename = "cornerSquareStartColor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub corner_square_start_color: ::std::option::Option<::std::string::String>,
         ///Corner square type
         #[serde(
             rename = "cornerSquareType",
@@ -15834,8 +16004,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SyndicationSettingsQrCodeOptionsManagingEntityCornerSquareType,
         >,
         ///Dots gradient color
-        #[serde(rename = "dotsEndColor", default)]
-        pub dots_end_color: ::std::string::String,
+        #[serde(
+            rename = "dotsEndColor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dots_end_color: ::std::option::Option<::std::string::String>,
         ///Dots gradient rotation
         #[serde(rename = "dotsGradientRotation", default)]
         pub dots_gradient_rotation: i32,
@@ -15851,8 +16024,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "dotsRoundSize", default = "defaults::default_bool::<true>")]
         pub dots_round_size: bool,
         ///Dots primary color
-        #[serde(rename = "dotsStartColor", default)]
-        pub dots_start_color: ::std::string::String,
+        #[serde(
+            rename = "dotsStartColor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dots_start_color: ::std::option::Option<::std::string::String>,
         ///QR code shape
         #[serde(
             rename = "dotsType",
@@ -15862,8 +16038,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SyndicationSettingsQrCodeOptionsManagingEntityDotsType,
         >,
         ///Custom image ID for subscribers
-        #[serde(rename = "imageIdentifier", default)]
-        pub image_identifier: ::std::string::String,
+        #[serde(
+            rename = "imageIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_identifier: ::std::option::Option<::std::string::String>,
         ///QR code shape
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub shape: ::std::option::Option<
@@ -16720,8 +16899,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SyndicationSettingsWithThemeColorsManagingEntityFontId,
         >,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Whether to treat all links as flat web links or try to embed more advanced data.
         #[serde(
             rename = "itemDisplay",
@@ -18013,17 +18192,26 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct TrackingPixelManagingEntity {
         ///Optional access token for providers that require authentication
-        #[serde(rename = "accessToken", default)]
-        pub access_token: ::std::string::String,
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
         ///Consent category for GDPR/CCPA compliance
         #[serde(rename = "consentCategory")]
         pub consent_category: TrackingPixelManagingEntityConsentCategory,
         ///Custom image URL for IMAGE type pixels. Will be loaded as a 1x1 tracking pixel.
-        #[serde(rename = "customImageUrl", default)]
-        pub custom_image_url: ::std::string::String,
+        #[serde(
+            rename = "customImageUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_image_url: ::std::option::Option<::std::string::String>,
         ///Custom JavaScript code for CUSTOM provider type. Will be injected into the page.
-        #[serde(rename = "customScript", default)]
-        pub custom_script: ::std::string::String,
+        #[serde(
+            rename = "customScript",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_script: ::std::option::Option<::std::string::String>,
         ///Whether this tracking pixel is currently active
         #[serde(default = "defaults::default_bool::<true>")]
         pub enabled: bool,
@@ -18039,8 +18227,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub page_types: ::std::vec::Vec<TrackingPixelManagingEntityPageTypesItem>,
         ///Provider-specific pixel ID (e.g., Facebook Pixel ID, Google Ads Conversion ID)
-        #[serde(rename = "pixelId", default)]
-        pub pixel_id: ::std::string::String,
+        #[serde(
+            rename = "pixelId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pixel_id: ::std::option::Option<::std::string::String>,
         ///Tracking pixel provider
         pub provider: TrackingPixelManagingEntityProvider,
         ///Event triggers that cause this pixel to fire, with optional custom parameters.
@@ -18628,8 +18819,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///The actual award or rating received by the hotel facility.
         pub rating: f32,
         ///Provides the symbol used in the rating. Used in conjunction with the Rating.
-        #[serde(rename = "ratingSymbol", default)]
-        pub rating_symbol: ::std::string::String,
+        #[serde(
+            rename = "ratingSymbol",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rating_symbol: ::std::option::Option<::std::string::String>,
         ///Type of rating system the recognition operated on. This allows us to display the score properly.
         #[serde(rename = "type")]
         pub type_: TravelInventoryRecognitionManagingEntityType,
@@ -19126,8 +19320,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct UpsertCustomizationRequestManagingEntity {
         ///Whether to append text to the existing booking customization page title.
-        #[serde(rename = "appendToPageTitle", default)]
-        pub append_to_page_title: ::std::string::String,
+        #[serde(
+            rename = "appendToPageTitle",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub append_to_page_title: ::std::option::Option<::std::string::String>,
         ///Choose the card design to use on our web component cards.
         #[serde(
             rename = "cardDesign",
@@ -19175,14 +19372,27 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             UpsertCustomizationRequestManagingEntityFontId,
         >,
         ///If you want to track analytics with Google Analytics and GTM for your self-hosted booking customization, you need to import our [GTM profile](https://www.dropbox.com/s/o6rwluclvsgydma/gtm-template-2020-2.json?dl=0) into your GTM container and link it with your Google Analytics account. [More about that here](https://bearchoke.atlassian.net/wiki/spaces/TC/pages/2941648897/Linking+your+Google+Tag+Manager+account)
-        #[serde(rename = "googleAnalyticsMeasurementId", default)]
-        pub google_analytics_measurement_id: ::std::string::String,
+        #[serde(
+            rename = "googleAnalyticsMeasurementId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_analytics_measurement_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///If you want your users to see Google Maps in your hosted booking customization, go to [Google Maps](https://console.developers.google.com/projectselector2/apis/credentials?supportedpurview=project) and create an API key for your site.
-        #[serde(rename = "googleMapsAPIKey", default)]
-        pub google_maps_api_key: ::std::string::String,
+        #[serde(
+            rename = "googleMapsAPIKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_maps_api_key: ::std::option::Option<::std::string::String>,
         ///If you want to track analytics and you have a GTM Container ID, enter it here.
-        #[serde(rename = "googleTagManagerContainerId", default)]
-        pub google_tag_manager_container_id: ::std::string::String,
+        #[serde(
+            rename = "googleTagManagerContainerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_tag_manager_container_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///If you are self-hosting our booking customization, let us know where it is hosted. Note: This url needs to be secured with SSL.
         #[serde(
             rename = "hostedBookingEngineUrl",
@@ -19775,11 +19985,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertCustomizationRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertCustomizationRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertCustomizationRequestManagingEntityName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -19926,8 +20131,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hotel_stars: ::std::option::Option<i32>,
         ///Regex expression filter matching on inventory name
-        #[serde(rename = "inventoryName", default)]
-        pub inventory_name: ::std::string::String,
+        #[serde(
+            rename = "inventoryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub inventory_name: ::std::option::Option<::std::string::String>,
         ///Filter on inventory types
         #[serde(
             rename = "inventoryTypes",
@@ -19966,11 +20174,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
 - 6: Discount: High to low
 - 7: Discount: Low to high
 */
-        #[serde(rename = "primaryOrderBy", default)]
-        pub primary_order_by: ::std::string::String,
+        #[serde(
+            rename = "primaryOrderBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub primary_order_by: ::std::option::Option<::std::string::String>,
         ///Regex expression filter matching on property name.
-        #[serde(rename = "propertyName", default)]
-        pub property_name: ::std::string::String,
+        #[serde(
+            rename = "propertyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub property_name: ::std::option::Option<::std::string::String>,
         ///Use this in conjunction with `nearPoint`. Control the distance from point we are searching for.
         #[serde(
             rename = "radiusInMeters",
@@ -20257,11 +20471,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertDynamicListRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertDynamicListRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertDynamicListRequestManagingEntityName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20348,8 +20557,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hotel_stars: ::std::option::Option<i32>,
         ///Regex expression filter matching on inventory name
-        #[serde(rename = "inventoryName", default)]
-        pub inventory_name: ::std::string::String,
+        #[serde(
+            rename = "inventoryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub inventory_name: ::std::option::Option<::std::string::String>,
         ///Filter on inventory types
         #[serde(
             rename = "inventoryTypes",
@@ -20372,8 +20584,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub location_categories: ::std::vec::Vec<::std::string::String>,
         ///Name of dynamic list for when user want to persist it
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "nearPoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -20389,11 +20601,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
 - 6: Discount: High to low
 - 7: Discount: Low to high
 */
-        #[serde(rename = "primaryOrderBy", default)]
-        pub primary_order_by: ::std::string::String,
+        #[serde(
+            rename = "primaryOrderBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub primary_order_by: ::std::option::Option<::std::string::String>,
         ///Regex expression filter matching on property name.
-        #[serde(rename = "propertyName", default)]
-        pub property_name: ::std::string::String,
+        #[serde(
+            rename = "propertyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub property_name: ::std::option::Option<::std::string::String>,
         ///Use this in conjunction with `nearPoint`. Control the distance from point we are searching for.
         #[serde(
             rename = "radiusInMeters",
@@ -20919,11 +21137,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertInventoryMapRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertInventoryMapRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertInventoryMapRequestManagingEntityName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21240,12 +21453,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default
-    for UpsertManagedSocialPostRequestManagingEntityTimezone {
-        fn default() -> Self {
-            UpsertManagedSocialPostRequestManagingEntityTimezone("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertManagedSocialPostRequestManagingEntityTimezone {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21489,8 +21696,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "notificationName")]
         pub notification_name: UpsertManagedSocialSettingsRequestManagingEntityNotificationName,
         ///Google Business account ID
-        #[serde(rename = "placeId", default)]
-        pub place_id: ::std::string::String,
+        #[serde(
+            rename = "placeId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub place_id: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "postTypes",
             default,
@@ -21537,14 +21747,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value: UpsertManagedSocialSettingsRequestManagingEntityNotificationEmail,
         ) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for UpsertManagedSocialSettingsRequestManagingEntityNotificationEmail {
-        fn default() -> Self {
-            UpsertManagedSocialSettingsRequestManagingEntityNotificationEmail(
-                "".to_string(),
-            )
         }
     }
     impl ::std::str::FromStr
@@ -21620,14 +21822,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value: UpsertManagedSocialSettingsRequestManagingEntityNotificationName,
         ) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for UpsertManagedSocialSettingsRequestManagingEntityNotificationName {
-        fn default() -> Self {
-            UpsertManagedSocialSettingsRequestManagingEntityNotificationName(
-                "".to_string(),
-            )
         }
     }
     impl ::std::str::FromStr
@@ -21723,12 +21917,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertSalesChannelRequestRequestIntroductoryMessage) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for UpsertSalesChannelRequestRequestIntroductoryMessage {
-        fn default() -> Self {
-            UpsertSalesChannelRequestRequestIntroductoryMessage("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertSalesChannelRequestRequestIntroductoryMessage {
@@ -21850,8 +22038,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Localized link descriptions
         pub descriptions: ::std::vec::Vec<SimpleDescriptionManagingEntity>,
         ///Facebook APP ID is used with OpenGraph data
-        #[serde(rename = "facebookAppId", default)]
-        pub facebook_app_id: ::std::string::String,
+        #[serde(
+            rename = "facebookAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub facebook_app_id: ::std::option::Option<::std::string::String>,
         ///Inventory type
         #[serde(rename = "inventoryType")]
         pub inventory_type: UpsertSellableInventoryUrlRequestManagingEntityInventoryType,
@@ -21867,11 +22058,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Url theme controls the look and feel of the ad banner.
         pub theme: UpsertSellableInventoryUrlRequestManagingEntityTheme,
         ///In use by ancillary items only. Not used room type or property. The transactional item on the ancillary to retrieve pricing for. If left empty, will find the cheapest priced item.
-        #[serde(rename = "transactionalItemIdentifier", default)]
-        pub transactional_item_identifier: ::std::string::String,
+        #[serde(
+            rename = "transactionalItemIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub transactional_item_identifier: ::std::option::Option<::std::string::String>,
         ///Twitter account is used with OpenGraph data
-        #[serde(rename = "twitterAccount", default)]
-        pub twitter_account: ::std::string::String,
+        #[serde(
+            rename = "twitterAccount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub twitter_account: ::std::option::Option<::std::string::String>,
     }
     impl UpsertSellableInventoryUrlRequestManagingEntity {
         pub fn builder() -> builder::UpsertSellableInventoryUrlRequestManagingEntity {
@@ -21908,14 +22105,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value: UpsertSellableInventoryUrlRequestManagingEntityChannelInventoryIdentifier,
         ) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for UpsertSellableInventoryUrlRequestManagingEntityChannelInventoryIdentifier {
-        fn default() -> Self {
-            UpsertSellableInventoryUrlRequestManagingEntityChannelInventoryIdentifier(
-                "".to_string(),
-            )
         }
     }
     impl ::std::str::FromStr
@@ -22077,12 +22266,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default
-    for UpsertSellableInventoryUrlRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertSellableInventoryUrlRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertSellableInventoryUrlRequestManagingEntityName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -22155,14 +22338,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value: UpsertSellableInventoryUrlRequestManagingEntitySupplierIdentifier,
         ) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for UpsertSellableInventoryUrlRequestManagingEntitySupplierIdentifier {
-        fn default() -> Self {
-            UpsertSellableInventoryUrlRequestManagingEntitySupplierIdentifier(
-                "".to_string(),
-            )
         }
     }
     impl ::std::str::FromStr
@@ -22575,11 +22750,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertSellableItemRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertSellableItemRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertSellableItemRequestManagingEntityName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -22906,11 +23076,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertSellableListRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertSellableListRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertSellableListRequestManagingEntityName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -23177,11 +23342,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertSellableRankedListRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertSellableRankedListRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertSellableRankedListRequestManagingEntityName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -23334,8 +23494,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         pub customization_identifier: ::uuid::Uuid,
         pub descriptions: ::std::vec::Vec<SimpleDescriptionManagingEntity>,
         ///Facebook APP ID is used with OpenGraph data
-        #[serde(rename = "facebookAppId", default)]
-        pub facebook_app_id: ::std::string::String,
+        #[serde(
+            rename = "facebookAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub facebook_app_id: ::std::option::Option<::std::string::String>,
         pub keywords: ::std::vec::Vec<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub multimedias: ::std::vec::Vec<SimpleMultimediaManagingEntity>,
@@ -23350,8 +23513,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             UpsertSellableSupplierUrlRequestManagingEntityTheme,
         >,
         ///Twitter account is used with OpenGraph data
-        #[serde(rename = "twitterAccount", default)]
-        pub twitter_account: ::std::string::String,
+        #[serde(
+            rename = "twitterAccount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub twitter_account: ::std::option::Option<::std::string::String>,
     }
     impl UpsertSellableSupplierUrlRequestManagingEntity {
         pub fn builder() -> builder::UpsertSellableSupplierUrlRequestManagingEntity {
@@ -23382,11 +23548,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertSellableSupplierUrlRequestManagingEntityName) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for UpsertSellableSupplierUrlRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertSellableSupplierUrlRequestManagingEntityName("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertSellableSupplierUrlRequestManagingEntityName {
@@ -23461,14 +23622,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value: UpsertSellableSupplierUrlRequestManagingEntitySupplierIdentifier,
         ) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for UpsertSellableSupplierUrlRequestManagingEntitySupplierIdentifier {
-        fn default() -> Self {
-            UpsertSellableSupplierUrlRequestManagingEntitySupplierIdentifier(
-                "".to_string(),
-            )
         }
     }
     impl ::std::str::FromStr
@@ -23587,8 +23740,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Localized descriptions describing inventory.
         pub descriptions: ::std::vec::Vec<SimpleDescriptionManagingEntity>,
         ///Entity ID is where the unique ID originated from. This will be empty if it's just a regular url. Required when type IS NOT URL.
-        #[serde(rename = "entityId", default)]
-        pub entity_id: ::std::string::String,
+        #[serde(
+            rename = "entityId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub entity_id: ::std::option::Option<::std::string::String>,
         ///The image list
         #[serde(
             rename = "imageList",
@@ -23611,8 +23767,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "uniqueId")]
         pub unique_id: UpsertShortenedUrlManagingEntityUniqueId,
         ///For times when the user just wants to shorten a url and there is no underlying entity to speak of. Required when type IS URL.
-        #[serde(default)]
-        pub url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
         ///The video list
         #[serde(
             rename = "videoList",
@@ -23650,11 +23806,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertShortenedUrlManagingEntityTitle) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for UpsertShortenedUrlManagingEntityTitle {
-        fn default() -> Self {
-            UpsertShortenedUrlManagingEntityTitle("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertShortenedUrlManagingEntityTitle {
@@ -23792,11 +23943,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertShortenedUrlManagingEntityUniqueId {
-        fn default() -> Self {
-            UpsertShortenedUrlManagingEntityUniqueId("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertShortenedUrlManagingEntityUniqueId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -23878,11 +24024,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertStaticListRequestManagingEntityName) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for UpsertStaticListRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertStaticListRequestManagingEntityName("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertStaticListRequestManagingEntityName {
@@ -24194,12 +24335,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertSupplierInventoryMapRequestManagingEntityName) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for UpsertSupplierInventoryMapRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertSupplierInventoryMapRequestManagingEntityName("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertSupplierInventoryMapRequestManagingEntityName {
@@ -24645,12 +24780,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default
-    for UpsertSupplierSellableItemRequestManagingEntityName {
-        fn default() -> Self {
-            UpsertSupplierSellableItemRequestManagingEntityName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertSupplierSellableItemRequestManagingEntityName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -24810,8 +24939,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hash_tags: ::std::vec::Vec<::std::string::String>,
         ///Optional code the author can require be entered by the user in order to see the post.
-        #[serde(rename = "lockCode", default)]
-        pub lock_code: ::std::string::String,
+        #[serde(
+            rename = "lockCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lock_code: ::std::option::Option<::std::string::String>,
         ///Extended metadata
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -24845,9 +24977,9 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Optional unique code that can be used to access this record.
         #[serde(
             rename = "uniqueId",
-            default = "defaults::upsert_syndicated_item_managing_entity_unique_id"
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub unique_id: UpsertSyndicatedItemManagingEntityUniqueId,
+        pub unique_id: ::std::option::Option<UpsertSyndicatedItemManagingEntityUniqueId>,
         #[serde(
             rename = "userTags",
             default,
@@ -24884,11 +25016,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertSyndicatedItemManagingEntityContentUrl) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for UpsertSyndicatedItemManagingEntityContentUrl {
-        fn default() -> Self {
-            UpsertSyndicatedItemManagingEntityContentUrl("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertSyndicatedItemManagingEntityContentUrl {
@@ -25086,11 +25213,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertSyndicatedItemManagingEntityTitle {
-        fn default() -> Self {
-            UpsertSyndicatedItemManagingEntityTitle("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertSyndicatedItemManagingEntityTitle {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -25238,11 +25360,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertSyndicatedItemManagingEntityUniqueId {
-        fn default() -> Self {
-            UpsertSyndicatedItemManagingEntityUniqueId("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertSyndicatedItemManagingEntityUniqueId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -25327,11 +25444,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertSyndicationCategoryManagingEntityName) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for UpsertSyndicationCategoryManagingEntityName {
-        fn default() -> Self {
-            UpsertSyndicationCategoryManagingEntityName("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertSyndicationCategoryManagingEntityName {
@@ -26457,7 +26569,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<super::AggregateDescriptorManagingEntityAggregate>,
                 ::std::string::String,
             >,
-            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AggregateDescriptorManagingEntity {
             fn default() -> Self {
@@ -26486,7 +26601,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.field = value
@@ -26525,7 +26640,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             owner_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             shares: ::std::result::Result<
@@ -26562,7 +26677,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn owner_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.owner_identifier = value
@@ -27013,7 +27128,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct ChartSeriesAuthenticatedEntity {
             data: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ChartSeriesAuthenticatedEntity {
             fn default() -> Self {
@@ -27038,7 +27156,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -27073,7 +27191,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct ChartSeriesSupplier {
             data: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ChartSeriesSupplier {
             fn default() -> Self {
@@ -27098,7 +27219,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -27609,28 +27730,34 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct ContactManagingEntity {
-            email: ::std::result::Result<::std::string::String, ::std::string::String>,
-            first_name: ::std::result::Result<
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             full_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             phone_number: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             secondary_email: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            summary: ::std::result::Result<::std::string::String, ::std::string::String>,
+            summary: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ContactManagingEntity {
             fn default() -> Self {
@@ -27648,7 +27775,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl ContactManagingEntity {
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -27660,7 +27787,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -27672,7 +27799,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn full_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.full_name = value
@@ -27684,7 +27811,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -27696,7 +27823,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_number = value
@@ -27708,7 +27835,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn secondary_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secondary_email = value
@@ -27722,7 +27849,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -27866,25 +27993,34 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct CountryLightweightManagingEntity {
-            capital: ::std::result::Result<::std::string::String, ::std::string::String>,
-            continent: ::std::result::Result<
+            capital: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            continent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             currency_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             currency_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             geo_name_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            iso: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            iso: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CountryLightweightManagingEntity {
             fn default() -> Self {
@@ -27902,7 +28038,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl CountryLightweightManagingEntity {
             pub fn capital<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.capital = value
@@ -27914,7 +28050,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn continent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.continent = value
@@ -27926,7 +28062,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn currency_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency_code = value
@@ -27938,7 +28074,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn currency_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency_name = value
@@ -27950,7 +28086,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn geo_name_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.geo_name_id = value
@@ -27962,7 +28098,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn iso<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.iso = value
@@ -27974,7 +28110,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -28551,7 +28687,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct CustomizationManagingEntity {
             append_to_page_title: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             card_design: ::std::result::Result<
@@ -28593,22 +28729,25 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             google_analytics_measurement_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             google_maps_api_key: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             google_tag_manager_container_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hosted_booking_engine_url: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -28755,7 +28894,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl CustomizationManagingEntity {
             pub fn append_to_page_title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.append_to_page_title = value
@@ -28899,7 +29038,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_analytics_measurement_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_analytics_measurement_id = value
@@ -28913,7 +29052,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_maps_api_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_maps_api_key = value
@@ -28927,7 +29066,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_tag_manager_container_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_tag_manager_container_id = value
@@ -28955,7 +29094,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -29770,9 +29909,12 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            inventory_name: ::std::result::Result<
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            inventory_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             inventory_types: ::std::result::Result<
@@ -29798,11 +29940,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             owner_identifier: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             primary_order_by: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             property_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             radius_in_meters: ::std::result::Result<i64, ::std::string::String>,
@@ -29962,7 +30104,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -29972,7 +30114,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn inventory_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.inventory_name = value
@@ -30084,7 +30226,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn primary_order_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.primary_order_by = value
@@ -30098,7 +30240,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn property_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.property_name = value
@@ -30896,7 +31038,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct GeoNameLightweightManagingEntity {
             ascii_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             country: ::std::result::Result<
@@ -30912,14 +31054,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             geo_name_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location: ::std::result::Result<
                 ::std::option::Option<super::GeoJsonPointManagingEntity>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             sub_country: ::std::result::Result<
                 ::std::option::Option<super::SubCountryLightweightManagingEntity>,
                 ::std::string::String,
@@ -30929,7 +31074,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -30937,7 +31082,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -30962,7 +31107,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl GeoNameLightweightManagingEntity {
             pub fn ascii_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ascii_name = value
@@ -31012,7 +31157,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn geo_name_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.geo_name_id = value
@@ -31038,7 +31183,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -31080,7 +31225,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn timezone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timezone = value
@@ -31106,7 +31251,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -31259,7 +31404,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<super::GroupDescriptorManagingEntityDir>,
                 ::std::string::String,
             >,
-            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GroupDescriptorManagingEntity {
             fn default() -> Self {
@@ -31301,7 +31449,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.field = value
@@ -31525,7 +31673,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<super::PropertyAggregateLightweightManagingEntity>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             image: ::std::result::Result<
                 super::SimpleMultimediaManagingEntity,
                 ::std::string::String,
@@ -31697,7 +31848,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -31962,7 +32113,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             draggable: ::std::result::Result<bool, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             initial_zoom_level: ::std::result::Result<i32, ::std::string::String>,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -32120,7 +32274,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -33075,7 +33229,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             md5_content_hash: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -33145,7 +33299,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn md5_content_hash<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.md5_content_hash = value
@@ -33188,15 +33342,15 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct LookupLightweightManagingEntity {
             city_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             country_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             identifier: ::std::result::Result<
@@ -33204,7 +33358,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             language_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location: ::std::result::Result<
@@ -33212,17 +33366,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             lowercase_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             origin: ::std::result::Result<bool, ::std::string::String>,
             owner_identifier: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             owner_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             owner_type: ::std::result::Result<
@@ -33234,11 +33391,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             sub_country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sub_sub_country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -33250,7 +33407,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -33281,7 +33438,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl LookupLightweightManagingEntity {
             pub fn city_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city_name = value
@@ -33293,7 +33450,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_code = value
@@ -33305,7 +33462,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_name = value
@@ -33329,7 +33486,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn language_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.language_code = value
@@ -33353,7 +33510,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn lowercase_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lowercase_name = value
@@ -33367,7 +33524,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -33405,7 +33562,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn owner_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.owner_name = value
@@ -33445,7 +33602,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_country_name = value
@@ -33459,7 +33616,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_sub_country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_sub_country_name = value
@@ -33501,7 +33658,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -33868,9 +34025,12 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct ManagedSocialPostLinkManagingEntity {
-            caption: ::std::result::Result<::std::string::String, ::std::string::String>,
-            description: ::std::result::Result<
+            caption: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -33887,7 +34047,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl ManagedSocialPostLinkManagingEntity {
             pub fn caption<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.caption = value
@@ -33899,7 +34059,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
@@ -33963,7 +34123,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -34002,7 +34165,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             status_text: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
@@ -34122,7 +34285,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -34270,7 +34433,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn status_text<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status_text = value
@@ -34504,7 +34667,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::uuid::Uuid,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -34519,7 +34685,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             owner_identifier: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             place_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             post_types: ::std::result::Result<
@@ -34643,7 +34809,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -34709,7 +34875,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn place_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.place_id = value
@@ -34905,7 +35071,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct MediaAuthorAttributionManagingEntity {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for MediaAuthorAttributionManagingEntity {
             fn default() -> Self {
@@ -34930,7 +35099,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -34964,15 +35133,27 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct OpenGraphMediaManagingEntity {
-            alt: ::std::result::Result<::std::string::String, ::std::string::String>,
-            height: ::std::result::Result<::std::string::String, ::std::string::String>,
-            secure_url: ::std::result::Result<
-                ::std::string::String,
+            alt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            height: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            secure_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            width: ::std::result::Result<::std::string::String, ::std::string::String>,
+            width: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for OpenGraphMediaManagingEntity {
             fn default() -> Self {
@@ -34989,7 +35170,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl OpenGraphMediaManagingEntity {
             pub fn alt<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.alt = value
@@ -35001,7 +35182,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn height<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.height = value
@@ -35013,7 +35194,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn secure_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secure_url = value
@@ -35025,7 +35206,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -35049,7 +35230,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn width<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.width = value
@@ -36695,15 +36876,21 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             architectural_style: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             attractions: ::std::result::Result<i32, ::std::string::String>,
             bookings: ::std::result::Result<i64, ::std::string::String>,
-            brand: ::std::result::Result<::std::string::String, ::std::string::String>,
-            chain: ::std::result::Result<::std::string::String, ::std::string::String>,
-            currency_code: ::std::result::Result<
+            brand: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            chain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             descriptions: ::std::result::Result<
@@ -36720,7 +36907,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             hotel_category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hotel_identifier: ::std::result::Result<
@@ -36738,7 +36925,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             local_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location: ::std::result::Result<
@@ -36746,13 +36933,16 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             location_category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             loyalty_score: ::std::result::Result<i32, ::std::string::String>,
             meeting_rooms: ::std::result::Result<i32, ::std::string::String>,
             membership_rate_discount: ::std::result::Result<f32, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             number_of_rooms: ::std::result::Result<i32, ::std::string::String>,
             perk_score: ::std::result::Result<i32, ::std::string::String>,
             places: ::std::result::Result<i32, ::std::string::String>,
@@ -36776,7 +36966,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             restaurants: ::std::result::Result<i32, ::std::string::String>,
             segment_category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             socials: ::std::result::Result<
@@ -36798,7 +36988,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             videos: ::std::result::Result<
@@ -36806,7 +36996,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             when_built: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -36959,7 +37149,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn architectural_style<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.architectural_style = value
@@ -36997,7 +37187,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn brand<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.brand = value
@@ -37009,7 +37199,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn chain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.chain = value
@@ -37021,7 +37211,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn currency_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency_code = value
@@ -37091,7 +37281,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn hotel_category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hotel_category = value
@@ -37151,7 +37341,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn local_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_name = value
@@ -37177,7 +37367,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn location_category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location_category = value
@@ -37229,7 +37419,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -37371,7 +37561,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn segment_category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.segment_category = value
@@ -37461,7 +37651,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -37487,7 +37677,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn when_built<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.when_built = value
@@ -38056,7 +38246,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             owner_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             percent_discount: ::std::result::Result<
@@ -38190,7 +38380,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn owner_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.owner_name = value
@@ -38373,7 +38563,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             enabled: ::std::result::Result<bool, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -38383,7 +38576,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             owner_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             percent_discount: ::std::result::Result<
@@ -38514,7 +38707,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -38552,7 +38745,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn owner_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.owner_name = value
@@ -38744,7 +38937,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             introductory_message: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -38826,7 +39022,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -39009,7 +39205,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             introductory_message: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -39091,7 +39290,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -39282,7 +39481,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -39318,7 +39517,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.identifier = value
@@ -39416,7 +39615,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             take: ::std::result::Result<::std::num::NonZeroU32, ::std::string::String>,
-            term: ::std::result::Result<::std::string::String, ::std::string::String>,
+            term: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SearchManagedPostsRequestManagingEntity {
             fn default() -> Self {
@@ -39522,7 +39724,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn term<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.term = value
@@ -39589,10 +39791,13 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             facebook_app_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             inventory_status: ::std::result::Result<
                 super::SellableInventoryUrlManagingEntityInventoryStatus,
                 ::std::string::String,
@@ -39628,11 +39833,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             transactional_item_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             twitter_account: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             unique_id: ::std::result::Result<
@@ -39790,7 +39995,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn facebook_app_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.facebook_app_id = value
@@ -39804,7 +40009,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -39954,7 +40159,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn transactional_item_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transactional_item_identifier = value
@@ -39968,7 +40173,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn twitter_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.twitter_account = value
@@ -40117,7 +40322,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 super::SellableItemManagingEntityDisplayType,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             inventory_status: ::std::result::Result<
                 super::SellableItemManagingEntityInventoryStatus,
                 ::std::string::String,
@@ -40308,7 +40516,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -40544,7 +40752,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 super::SellableListManagingEntityDisplayType,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             keywords: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -40682,7 +40893,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -40878,7 +41089,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 >,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             keywords: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -41016,7 +41230,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -41193,10 +41407,13 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             facebook_app_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             keywords: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -41224,7 +41441,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             twitter_account: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             unique_id: ::std::result::Result<
@@ -41339,7 +41556,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn facebook_app_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.facebook_app_id = value
@@ -41353,7 +41570,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -41471,7 +41688,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn twitter_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.twitter_account = value
@@ -41592,10 +41809,13 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             entity_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             image_list: ::std::result::Result<
                 ::std::vec::Vec<super::OpenGraphMediaManagingEntity>,
                 ::std::string::String,
@@ -41626,7 +41846,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             user_identifier: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             version: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -41710,7 +41933,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn entity_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.entity_id = value
@@ -41722,7 +41945,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -41852,7 +42075,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -41959,29 +42182,41 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct SimpleAddressManagingEntity {
             address1: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             address2: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            city: ::std::result::Result<::std::string::String, ::std::string::String>,
-            country: ::std::result::Result<::std::string::String, ::std::string::String>,
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             country_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            county: ::std::result::Result<::std::string::String, ::std::string::String>,
-            full_address: ::std::result::Result<
+            county: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            full_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             postal_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SimpleAddressManagingEntity {
             fn default() -> Self {
@@ -42001,7 +42236,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SimpleAddressManagingEntity {
             pub fn address1<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address1 = value
@@ -42013,7 +42248,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn address2<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address2 = value
@@ -42025,7 +42260,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -42037,7 +42272,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country = value
@@ -42049,7 +42284,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_code = value
@@ -42061,7 +42296,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn county<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.county = value
@@ -42073,7 +42308,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn full_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.full_address = value
@@ -42085,7 +42320,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn postal_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.postal_code = value
@@ -42097,7 +42332,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -42162,7 +42397,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             md5_content_hash: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -42232,7 +42467,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn md5_content_hash<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.md5_content_hash = value
@@ -42288,13 +42523,16 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct SimpleMultimediaManagingEntity {
-            angle: ::std::result::Result<::std::string::String, ::std::string::String>,
+            angle: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             attribution: ::std::result::Result<
                 ::std::vec::Vec<super::MediaAuthorAttributionManagingEntity>,
                 ::std::string::String,
             >,
             category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             descriptions: ::std::result::Result<
@@ -42354,7 +42592,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SimpleMultimediaManagingEntity {
             pub fn angle<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.angle = value
@@ -42380,7 +42618,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category = value
@@ -42581,7 +42819,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct SocialManagingEntity {
             location: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -42600,7 +42838,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SocialManagingEntity {
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location = value
@@ -42651,7 +42889,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<super::SortDescriptorManagingEntityDir>,
                 ::std::string::String,
             >,
-            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SortDescriptorManagingEntity {
             fn default() -> Self {
@@ -42678,7 +42919,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.field = value
@@ -44340,7 +44581,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             item: ::std::result::Result<
                 super::StaticListItemInventoryManagingEntity,
                 ::std::string::String,
@@ -44397,7 +44641,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -44622,7 +44866,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -44670,7 +44917,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -44845,14 +45092,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct SubCountryLightweightManagingEntity {
             ascii_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             geo_name_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SubCountryLightweightManagingEntity {
             fn default() -> Self {
@@ -44866,7 +45116,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SubCountryLightweightManagingEntity {
             pub fn ascii_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ascii_name = value
@@ -44878,7 +45128,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn geo_name_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.geo_name_id = value
@@ -44890,7 +45140,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -45028,11 +45278,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             formatted_address: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             formatted_address_local: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             google_maps_url: ::std::result::Result<
@@ -45040,14 +45290,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             html_address: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             html_address_local: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -45057,7 +45310,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             message_from_user: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             name_in_english: ::std::result::Result<
@@ -45065,14 +45318,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             name_in_local_language: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             owner: ::std::result::Result<
                 ::std::option::Option<super::KeyValuePairManagingEntity>,
                 ::std::string::String,
             >,
-            phone: ::std::result::Result<::std::string::String, ::std::string::String>,
+            phone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             photos: ::std::result::Result<
                 ::std::vec::Vec<super::SimpleMultimediaManagingEntity>,
                 ::std::string::String,
@@ -45102,7 +45358,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
-            website: ::std::result::Result<::std::string::String, ::std::string::String>,
+            website: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SupplierLeadManagingEntity {
             fn default() -> Self {
@@ -45201,7 +45460,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn formatted_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.formatted_address = value
@@ -45215,7 +45474,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn formatted_address_local<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.formatted_address_local = value
@@ -45243,7 +45502,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn html_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.html_address = value
@@ -45255,7 +45514,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn html_address_local<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.html_address_local = value
@@ -45269,7 +45528,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -45305,7 +45564,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn message_from_user<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message_from_user = value
@@ -45333,7 +45592,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name_in_local_language<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name_in_local_language = value
@@ -45361,7 +45620,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone = value
@@ -45475,7 +45734,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn website<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.website = value
@@ -45578,13 +45837,16 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             lock_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             metadata: ::std::result::Result<
@@ -45619,7 +45881,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             unique_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             user_identifier: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
@@ -45746,7 +46008,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -45770,7 +46032,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn lock_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lock_code = value
@@ -45918,7 +46180,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn unique_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unique_id = value
@@ -46036,7 +46298,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -46083,7 +46348,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -46192,7 +46457,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct SyndicationSettingsQrCodeOptionsManagingEntity {
             background_end_color: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             background_gradient_rotation: ::std::result::Result<
@@ -46207,11 +46472,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             background_round: ::std::result::Result<i32, ::std::string::String>,
             background_start_color: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             corner_dot_end_color: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             corner_dot_gradient_rotation: ::std::result::Result<
@@ -46225,7 +46490,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             corner_dot_start_color: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             corner_dot_type: ::std::result::Result<
@@ -46235,7 +46500,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             corner_square_end_color: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             corner_square_gradient_rotation: ::std::result::Result<
@@ -46249,7 +46514,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             corner_square_start_color: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             corner_square_type: ::std::result::Result<
@@ -46259,7 +46524,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             dots_end_color: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             dots_gradient_rotation: ::std::result::Result<i32, ::std::string::String>,
@@ -46271,7 +46536,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             dots_round_size: ::std::result::Result<bool, ::std::string::String>,
             dots_start_color: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             dots_type: ::std::result::Result<
@@ -46281,7 +46546,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             image_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             shape: ::std::result::Result<
@@ -46323,7 +46588,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SyndicationSettingsQrCodeOptionsManagingEntity {
             pub fn background_end_color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.background_end_color = value
@@ -46383,7 +46648,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn background_start_color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.background_start_color = value
@@ -46397,7 +46662,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn corner_dot_end_color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.corner_dot_end_color = value
@@ -46443,7 +46708,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn corner_dot_start_color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.corner_dot_start_color = value
@@ -46475,7 +46740,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn corner_square_end_color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.corner_square_end_color = value
@@ -46521,7 +46786,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn corner_square_start_color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.corner_square_start_color = value
@@ -46553,7 +46818,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn dots_end_color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dots_end_color = value
@@ -46613,7 +46878,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn dots_start_color<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dots_start_color = value
@@ -46643,7 +46908,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn image_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_identifier = value
@@ -46780,7 +47045,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 >,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             item_display: ::std::result::Result<
                 ::std::option::Option<
                     super::SyndicationSettingsWithThemeColorsManagingEntityItemDisplay,
@@ -47038,7 +47306,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -47442,7 +47710,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct TrackingPixelManagingEntity {
             access_token: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             consent_category: ::std::result::Result<
@@ -47450,11 +47718,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             custom_image_url: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             custom_script: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             enabled: ::std::result::Result<bool, ::std::string::String>,
@@ -47465,7 +47733,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             pixel_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             provider: ::std::result::Result<
@@ -47504,7 +47772,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl TrackingPixelManagingEntity {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.access_token = value
@@ -47532,7 +47800,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn custom_image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_image_url = value
@@ -47546,7 +47814,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn custom_script<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_script = value
@@ -47608,7 +47876,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn pixel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pixel_id = value
@@ -47847,7 +48115,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             rating: ::std::result::Result<f32, ::std::string::String>,
             rating_symbol: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -47963,7 +48231,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn rating_symbol<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rating_symbol = value
@@ -48234,7 +48502,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct UpsertCustomizationRequestManagingEntity {
             append_to_page_title: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             card_design: ::std::result::Result<
@@ -48270,15 +48538,15 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             google_analytics_measurement_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             google_maps_api_key: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             google_tag_manager_container_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hosted_booking_engine_url: ::std::result::Result<
@@ -48407,7 +48675,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl UpsertCustomizationRequestManagingEntity {
             pub fn append_to_page_title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.append_to_page_title = value
@@ -48525,7 +48793,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_analytics_measurement_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_analytics_measurement_id = value
@@ -48539,7 +48807,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_maps_api_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_maps_api_key = value
@@ -48553,7 +48821,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_tag_manager_container_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_tag_manager_container_id = value
@@ -48980,7 +49248,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             inventory_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             inventory_types: ::std::result::Result<
@@ -49008,11 +49276,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             primary_order_by: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             property_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             radius_in_meters: ::std::result::Result<
@@ -49150,7 +49418,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn inventory_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.inventory_name = value
@@ -49240,7 +49508,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn primary_order_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.primary_order_by = value
@@ -49254,7 +49522,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn property_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.property_name = value
@@ -49453,7 +49721,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             inventory_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             inventory_types: ::std::result::Result<
@@ -49472,17 +49740,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             near_point: ::std::result::Result<
                 ::std::option::Option<super::GeoJsonPointManagingEntity>,
                 ::std::string::String,
             >,
             primary_order_by: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             property_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             radius_in_meters: ::std::result::Result<
@@ -49620,7 +49891,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn inventory_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.inventory_name = value
@@ -49682,7 +49953,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -49708,7 +49979,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn primary_order_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.primary_order_by = value
@@ -49722,7 +49993,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn property_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.property_name = value
@@ -50588,7 +50859,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             place_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             post_types: ::std::result::Result<
@@ -50701,7 +50972,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn place_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.place_id = value
@@ -50906,7 +51177,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             facebook_app_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             inventory_type: ::std::result::Result<
@@ -50934,11 +51205,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             transactional_item_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             twitter_account: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -51042,7 +51313,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn facebook_app_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.facebook_app_id = value
@@ -51142,7 +51413,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn transactional_item_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transactional_item_identifier = value
@@ -51156,7 +51427,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn twitter_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.twitter_account = value
@@ -51985,7 +52256,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             facebook_app_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             keywords: ::std::result::Result<
@@ -52011,7 +52282,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             twitter_account: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -52091,7 +52362,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn facebook_app_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.facebook_app_id = value
@@ -52177,7 +52448,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn twitter_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.twitter_account = value
@@ -52242,7 +52513,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             entity_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             image_list: ::std::result::Result<
@@ -52269,7 +52540,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 super::UpsertShortenedUrlManagingEntityUniqueId,
                 ::std::string::String,
             >,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             video_list: ::std::result::Result<
                 ::std::vec::Vec<super::OpenGraphMediaManagingEntity>,
                 ::std::string::String,
@@ -52323,7 +52597,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn entity_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.entity_id = value
@@ -52415,7 +52689,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -53175,7 +53449,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             lock_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             metadata: ::std::result::Result<
@@ -53208,7 +53482,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             unique_id: ::std::result::Result<
-                super::UpsertSyndicatedItemManagingEntityUniqueId,
+                ::std::option::Option<super::UpsertSyndicatedItemManagingEntityUniqueId>,
                 ::std::string::String,
             >,
             user_tags: ::std::result::Result<
@@ -53235,9 +53509,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                     tags: Ok(Default::default()),
                     title: Err("no value supplied for title".to_string()),
                     type_: Err("no value supplied for type_".to_string()),
-                    unique_id: Ok(
-                        super::defaults::upsert_syndicated_item_managing_entity_unique_id(),
-                    ),
+                    unique_id: Ok(Default::default()),
                     user_tags: Ok(Default::default()),
                 }
             }
@@ -53313,7 +53585,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn lock_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lock_code = value
@@ -53438,7 +53710,9 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             pub fn unique_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    super::UpsertSyndicatedItemManagingEntityUniqueId,
+                    ::std::option::Option<
+                        super::UpsertSyndicatedItemManagingEntityUniqueId,
+                    >,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -54157,9 +54431,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         pub(super) fn upsert_syndicated_item_managing_entity_publish_status() -> super::UpsertSyndicatedItemManagingEntityPublishStatus {
             super::UpsertSyndicatedItemManagingEntityPublishStatus::Published
-        }
-        pub(super) fn upsert_syndicated_item_managing_entity_unique_id() -> super::UpsertSyndicatedItemManagingEntityUniqueId {
-            super::UpsertSyndicatedItemManagingEntityUniqueId("".to_string())
         }
         pub(super) fn upsert_syndication_settings_managing_entity_account_name_size() -> super::UpsertSyndicationSettingsManagingEntityAccountNameSize {
             super::UpsertSyndicationSettingsManagingEntityAccountNameSize::Lg

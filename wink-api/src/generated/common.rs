@@ -25,29 +25,45 @@ pub mod types {
         ///Link description
         pub description: ::std::string::String,
         ///Optional Facebook app ID
-        #[serde(rename = "facebookAppId", default)]
-        pub facebook_app_id: ::std::string::String,
+        #[serde(
+            rename = "facebookAppId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub facebook_app_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub image: ::std::option::Option<SellerMediaNonAuthenticatedEntity>,
         ///Comma-separated keyword values that can be used to populate HTML metadata
-        #[serde(default)]
-        pub keywords: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub keywords: ::std::option::Option<::std::string::String>,
         ///Which language the seller wanted to use
         pub language: ::std::string::String,
         ///Optional 3rd party GA4 Measurement ID
-        #[serde(rename = "thirdPartyGoogleMeasurementId", default)]
-        pub third_party_google_measurement_id: ::std::string::String,
+        #[serde(
+            rename = "thirdPartyGoogleMeasurementId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub third_party_google_measurement_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///Optional 3rd party GTM Container ID
-        #[serde(rename = "thirdPartyGoogleTagManagerContainerId", default)]
-        pub third_party_google_tag_manager_container_id: ::std::string::String,
+        #[serde(
+            rename = "thirdPartyGoogleTagManagerContainerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub third_party_google_tag_manager_container_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///Link title
         pub title: ::std::string::String,
         ///The transation url, or where to redirect to when clicking the CTA button.
         #[serde(rename = "transactUrl")]
         pub transact_url: ::std::string::String,
         ///Optional X account ID
-        #[serde(rename = "twitterAccount", default)]
-        pub twitter_account: ::std::string::String,
+        #[serde(
+            rename = "twitterAccount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub twitter_account: ::std::option::Option<::std::string::String>,
         ///The type of document the uniqueId links to
         #[serde(rename = "type")]
         pub type_: AbstractOpenGraphRedirectUrlNonAuthenticatedEntityType,
@@ -194,8 +210,8 @@ pub mod types {
         ///Indicates if this blocking can be added to a booking or if it is read-only marketing material only.
         pub bookable: bool,
         ///Closing time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub closes: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub closes: ::std::option::Option<::std::string::String>,
         ///Indicate whether sales channels receive commission for selling this blocking.
         pub commissionable: bool,
         pub contact: ContactNonAuthenticatedEntity,
@@ -231,15 +247,18 @@ pub mod types {
         >,
         pub location: GeoJsonPointNonAuthenticatedEntity,
         ///Supported OTA specification `AQC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "minAgeAppropriateCode", default)]
-        pub min_age_appropriate_code: ::std::string::String,
+        #[serde(
+            rename = "minAgeAppropriateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_age_appropriate_code: ::std::option::Option<::std::string::String>,
         ///List of images / videos of blocking.
         pub multimedias: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
         ///Internal name of inventory.
         pub name: ::std::string::String,
         ///Opening time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub opens: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opens: ::std::option::Option<::std::string::String>,
         ///Level of expensiveness.
         #[serde(rename = "pricePoint")]
         pub price_point: ActivityLightweightNonAuthenticatedEntityPricePoint,
@@ -663,11 +682,14 @@ pub mod types {
         ///Who can track this stream?
         pub acl: ActivityStreamAuthenticatedEntityAcl,
         ///Optional attachment. For when we allow users to upload documents to the activity via Cloudinary.
-        #[serde(rename = "attachmentId", default)]
-        pub attachment_id: ::std::string::String,
+        #[serde(
+            rename = "attachmentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attachment_id: ::std::option::Option<::std::string::String>,
         ///Optional comment. For when the activity was created manually by a user. If i18nKey is not populated, comment is required.
-        #[serde(default)]
-        pub comment: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub comment: ::std::option::Option<::std::string::String>,
         ///Datetime this record was first created
         #[serde(
             rename = "createdDate",
@@ -677,8 +699,8 @@ pub mod types {
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Optional emotion. The actual implementation of the emotion is down to the consumer of the stream.
-        #[serde(default)]
-        pub emotion: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emotion: ::std::option::Option<::std::string::String>,
         ///ID of tracked entity
         #[serde(rename = "entityIdentifier")]
         pub entity_identifier: ::uuid::Uuid,
@@ -686,8 +708,8 @@ pub mod types {
         #[serde(rename = "i18nKey")]
         pub i18n_key: ::std::string::String,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -811,8 +833,11 @@ pub mod types {
         ///Full name of user.
         pub name: ::std::string::String,
         ///Optional url of user's profile picture
-        #[serde(rename = "profilePictureUrl", default)]
-        pub profile_picture_url: ::std::string::String,
+        #[serde(
+            rename = "profilePictureUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub profile_picture_url: ::std::option::Option<::std::string::String>,
         ///User ID of authenticated person that created the stream.
         #[serde(rename = "userIdentifier")]
         pub user_identifier: ::uuid::Uuid,
@@ -849,8 +874,8 @@ pub mod types {
         ///Indicates if this blocking can be added to a booking or if it is read-only marketing material only.
         pub bookable: bool,
         ///Closing time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub closes: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub closes: ::std::option::Option<::std::string::String>,
         ///Indicate whether sales channels receive commission for selling this blocking.
         pub commissionable: bool,
         pub contact: ContactNonAuthenticatedEntity,
@@ -888,8 +913,11 @@ pub mod types {
         ///Make this add-on mandatory for all guests by enabling this flag.
         pub mandatory: bool,
         ///Supported OTA specification `AQC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "minAgeAppropriateCode", default)]
-        pub min_age_appropriate_code: ::std::string::String,
+        #[serde(
+            rename = "minAgeAppropriateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_age_appropriate_code: ::std::option::Option<::std::string::String>,
         ///List of images / videos of blocking.
         pub multimedias: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
         ///Internal name of inventory.
@@ -898,8 +926,8 @@ pub mod types {
         #[serde(rename = "numberOfUnits")]
         pub number_of_units: i32,
         ///Opening time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub opens: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opens: ::std::option::Option<::std::string::String>,
         ///Level of expensiveness.
         #[serde(rename = "pricePoint")]
         pub price_point: AddOnLightweightNonAuthenticatedEntityPricePoint,
@@ -907,8 +935,11 @@ pub mod types {
         #[serde(rename = "proximityCode")]
         pub proximity_code: ::std::string::String,
         ///Optional restriction on rate plan.
-        #[serde(rename = "ratePlanIdentifier", default)]
-        pub rate_plan_identifier: ::std::string::String,
+        #[serde(
+            rename = "ratePlanIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rate_plan_identifier: ::std::option::Option<::std::string::String>,
         ///Inventory-level recognition.
         #[serde(
             rename = "recognitionList",
@@ -1312,8 +1343,11 @@ pub mod types {
     )]
     pub struct AgencyScoreRequestNonAuthenticatedEntity {
         ///Unique url name for city or country code for country.
-        #[serde(rename = "cityUrlNameOrCountryCode", default)]
-        pub city_url_name_or_country_code: ::std::string::String,
+        #[serde(
+            rename = "cityUrlNameOrCountryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub city_url_name_or_country_code: ::std::option::Option<::std::string::String>,
         ///The page to paginate to. Note: Page uses a 0-based index.
         pub page: i32,
         ///The result size to return.
@@ -1514,8 +1548,8 @@ pub mod types {
             AggregateDescriptorAuthenticatedEntityAggregate,
         >,
         ///Field to run aggregate function on
-        #[serde(default)]
-        pub field: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
     }
     impl AggregateDescriptorAuthenticatedEntity {
         pub fn builder() -> builder::AggregateDescriptorAuthenticatedEntity {
@@ -1967,8 +2001,8 @@ pub mod types {
         ///Indicates if this blocking can be added to a booking or if it is read-only marketing material only.
         pub bookable: bool,
         ///Closing time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub closes: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub closes: ::std::option::Option<::std::string::String>,
         ///Indicate whether sales channels receive commission for selling this blocking.
         pub commissionable: bool,
         pub contact: ContactNonAuthenticatedEntity,
@@ -2007,15 +2041,18 @@ pub mod types {
         >,
         pub location: GeoJsonPointNonAuthenticatedEntity,
         ///Supported OTA specification `AQC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "minAgeAppropriateCode", default)]
-        pub min_age_appropriate_code: ::std::string::String,
+        #[serde(
+            rename = "minAgeAppropriateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_age_appropriate_code: ::std::option::Option<::std::string::String>,
         ///List of images / videos of blocking.
         pub multimedias: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
         ///Internal name of inventory.
         pub name: ::std::string::String,
         ///Opening time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub opens: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opens: ::std::option::Option<::std::string::String>,
         ///Level of expensiveness.
         #[serde(rename = "pricePoint")]
         pub price_point: AttractionLightweightNonAuthenticatedEntityPricePoint,
@@ -3248,8 +3285,8 @@ pub mod types {
     )]
     pub struct BooleanResponse {
         ///A message indicating more textual information. Mostly used to convey an error message.
-        #[serde(default)]
-        pub message: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
         ///Whether call to endpoint was successful or not.
         #[serde(default)]
         pub success: bool,
@@ -3270,17 +3307,26 @@ pub mod types {
     )]
     pub struct CampaignPost {
         ///Suggested file name when downloading the image
-        #[serde(rename = "downloadFileName", default)]
-        pub download_file_name: ::std::string::String,
+        #[serde(
+            rename = "downloadFileName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub download_file_name: ::std::option::Option<::std::string::String>,
         ///Post identifier
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Alt text for the post image
-        #[serde(rename = "imageAlt", default)]
-        pub image_alt: ::std::string::String,
+        #[serde(
+            rename = "imageAlt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_alt: ::std::option::Option<::std::string::String>,
         ///URL of the post image
-        #[serde(rename = "imageUrl", default)]
-        pub image_url: ::std::string::String,
+        #[serde(
+            rename = "imageUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_url: ::std::option::Option<::std::string::String>,
     }
     impl CampaignPost {
         pub fn builder() -> builder::CampaignPost {
@@ -3298,11 +3344,17 @@ pub mod types {
     )]
     pub struct CampaignSample {
         ///Campaign identifier
-        #[serde(rename = "campaignId", default)]
-        pub campaign_id: ::std::string::String,
+        #[serde(
+            rename = "campaignId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_id: ::std::option::Option<::std::string::String>,
         ///Name of the hotel associated with this campaign
-        #[serde(rename = "hotelName", default)]
-        pub hotel_name: ::std::string::String,
+        #[serde(
+            rename = "hotelName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hotel_name: ::std::option::Option<::std::string::String>,
         ///List of post assets belonging to this campaign
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub posts: ::std::vec::Vec<CampaignPost>,
@@ -4331,8 +4383,8 @@ pub mod types {
         >,
         pub details: BookingChartDetailsAuthenticatedEntity,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -4414,8 +4466,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<f64>,
         ///The name of the Chart series which is visible in the legend.
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl ChartSeriesAuthenticatedEntity {
         pub fn builder() -> builder::ChartSeriesAuthenticatedEntity {
@@ -4603,11 +4655,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: CityScoreRequestNonAuthenticatedEntityUrlName) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for CityScoreRequestNonAuthenticatedEntityUrlName {
-        fn default() -> Self {
-            CityScoreRequestNonAuthenticatedEntityUrlName("".to_string())
         }
     }
     impl ::std::str::FromStr for CityScoreRequestNonAuthenticatedEntityUrlName {
@@ -4857,26 +4904,41 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct ContactNonAuthenticatedEntity {
         ///Contact E-mail
-        #[serde(default)]
-        pub email: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
         ///Contact first name
-        #[serde(rename = "firstName", default)]
-        pub first_name: ::std::string::String,
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<::std::string::String>,
         ///First and last name
-        #[serde(rename = "fullName", default)]
-        pub full_name: ::std::string::String,
+        #[serde(
+            rename = "fullName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub full_name: ::std::option::Option<::std::string::String>,
         ///Contact last name
-        #[serde(rename = "lastName", default)]
-        pub last_name: ::std::string::String,
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<::std::string::String>,
         ///Contact phone number
-        #[serde(rename = "phoneNumber", default)]
-        pub phone_number: ::std::string::String,
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
         ///Contact secondary Email
-        #[serde(rename = "secondaryEmail", default)]
-        pub secondary_email: ::std::string::String,
+        #[serde(
+            rename = "secondaryEmail",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secondary_email: ::std::option::Option<::std::string::String>,
         ///Summary
-        #[serde(default)]
-        pub summary: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<::std::string::String>,
     }
     impl ContactNonAuthenticatedEntity {
         pub fn builder() -> builder::ContactNonAuthenticatedEntity {
@@ -4932,26 +4994,35 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct CountryLightweightNonAuthenticatedEntity {
         ///Country capital
-        #[serde(default)]
-        pub capital: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub capital: ::std::option::Option<::std::string::String>,
         ///Continent code
-        #[serde(default)]
-        pub continent: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub continent: ::std::option::Option<::std::string::String>,
         ///Currency code
-        #[serde(rename = "currencyCode", default)]
-        pub currency_code: ::std::string::String,
+        #[serde(
+            rename = "currencyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_code: ::std::option::Option<::std::string::String>,
         ///Currency name
-        #[serde(rename = "currencyName", default)]
-        pub currency_name: ::std::string::String,
+        #[serde(
+            rename = "currencyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_name: ::std::option::Option<::std::string::String>,
         ///Country GeoNames identifier
-        #[serde(rename = "geoNameId", default)]
-        pub geo_name_id: ::std::string::String,
+        #[serde(
+            rename = "geoNameId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub geo_name_id: ::std::option::Option<::std::string::String>,
         ///ISO code
-        #[serde(default)]
-        pub iso: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub iso: ::std::option::Option<::std::string::String>,
         ///Country name
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl CountryLightweightNonAuthenticatedEntity {
         pub fn builder() -> builder::CountryLightweightNonAuthenticatedEntity {
@@ -5015,12 +5086,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: CountryScoreRequestNonAuthenticatedEntityCountryCode) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for CountryScoreRequestNonAuthenticatedEntityCountryCode {
-        fn default() -> Self {
-            CountryScoreRequestNonAuthenticatedEntityCountryCode("".to_string())
         }
     }
     impl ::std::str::FromStr for CountryScoreRequestNonAuthenticatedEntityCountryCode {
@@ -5182,8 +5247,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct CustomizationClientNonAuthenticatedEntity {
         ///Whether to append text to the existing booking customization page title.
-        #[serde(rename = "appendToPageTitle", default)]
-        pub append_to_page_title: ::std::string::String,
+        #[serde(
+            rename = "appendToPageTitle",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub append_to_page_title: ::std::option::Option<::std::string::String>,
         ///Choose how you large you want our web component cards to be.
         #[serde(
             rename = "cardLayout",
@@ -5219,14 +5287,27 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             CustomizationClientNonAuthenticatedEntityFontId,
         >,
         ///If you want to track analytics with Google Analytics using your GA4 Measurement ID.
-        #[serde(rename = "googleAnalyticsMeasurementId", default)]
-        pub google_analytics_measurement_id: ::std::string::String,
+        #[serde(
+            rename = "googleAnalyticsMeasurementId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_analytics_measurement_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///If you want your users to see Google Maps in your hosted booking customization, go to [Google Maps](https://console.developers.google.com/projectselector2/apis/credentials?supportedpurview=project) and create an API key for your site.
-        #[serde(rename = "googleMapsAPIKey", default)]
-        pub google_maps_api_key: ::std::string::String,
+        #[serde(
+            rename = "googleMapsAPIKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_maps_api_key: ::std::option::Option<::std::string::String>,
         ///If you want to track analytics and you have a GTM Container ID, enter it here.
-        #[serde(rename = "googleTagManagerContainerId", default)]
-        pub google_tag_manager_container_id: ::std::string::String,
+        #[serde(
+            rename = "googleTagManagerContainerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub google_tag_manager_container_id: ::std::option::Option<
+            ::std::string::String,
+        >,
         ///If you are self-hosting our booking customization, let us know where it is hosted. Note: This url needs to be secured with SSL.
         #[serde(
             rename = "hostedBookingEngineUrl",
@@ -5242,8 +5323,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             CustomizationClientNonAuthenticatedEntityLayout,
         >,
         ///Customize booking confirmation emails by adding a custom logo to your configuration.
-        #[serde(rename = "logoImageIdentifier", default)]
-        pub logo_image_identifier: ::std::string::String,
+        #[serde(
+            rename = "logoImageIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub logo_image_identifier: ::std::option::Option<::std::string::String>,
         ///Engine configuration name
         pub name: ::std::string::String,
         ///You can control the initial itinerary date used to retrieve travel inventory prices. You can do it in one of two ways: 1. Dynamically set the date by indicating how long and how many days in advance (this field), of today's date, you want to display prices for. 2. Set a fixed date to display prices for. Option 1 is the most shared. Option 2 is for when you want to create a new customization and apply it to a specific event that occurs on a specific date. If you don't use either of these options, the itinerary will default to today's date with one night stay. ONLY populate this field if you want to control the itinerary date. Also, leave `startDate` and `endDate` empty.
@@ -5265,8 +5349,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub owner_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Name of company owner.
-        #[serde(rename = "ownerName", default)]
-        pub owner_name: ::std::string::String,
+        #[serde(
+            rename = "ownerName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_name: ::std::option::Option<::std::string::String>,
         ///Indicates whether this configuration is primary. A primary configuration cannot be removed.
         #[serde(default)]
         pub primary: bool,
@@ -6109,11 +6196,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for ExternalContributionRequestContributionId {
-        fn default() -> Self {
-            ExternalContributionRequestContributionId("".to_string())
-        }
-    }
     impl ::std::str::FromStr for ExternalContributionRequestContributionId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6178,11 +6260,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: ExternalContributionRequestExternalId) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for ExternalContributionRequestExternalId {
-        fn default() -> Self {
-            ExternalContributionRequestExternalId("".to_string())
         }
     }
     impl ::std::str::FromStr for ExternalContributionRequestExternalId {
@@ -6352,11 +6429,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for ExternalContributionRequestLanguage {
-        fn default() -> Self {
-            ExternalContributionRequestLanguage("".to_string())
-        }
-    }
     impl ::std::str::FromStr for ExternalContributionRequestLanguage {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6488,11 +6560,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for ExternalContributionRequestText {
-        fn default() -> Self {
-            ExternalContributionRequestText("".to_string())
-        }
-    }
     impl ::std::str::FromStr for ExternalContributionRequestText {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6591,11 +6658,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     impl ::std::convert::From<ExternalQueryRequestExternalId> for ::std::string::String {
         fn from(value: ExternalQueryRequestExternalId) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for ExternalQueryRequestExternalId {
-        fn default() -> Self {
-            ExternalQueryRequestExternalId("".to_string())
         }
     }
     impl ::std::str::FromStr for ExternalQueryRequestExternalId {
@@ -6829,11 +6891,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for ExternalQueryRequestQuery {
-        fn default() -> Self {
-            ExternalQueryRequestQuery("".to_string())
-        }
-    }
     impl ::std::str::FromStr for ExternalQueryRequestQuery {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6986,11 +7043,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: FilterDescriptorAuthenticatedEntityField) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for FilterDescriptorAuthenticatedEntityField {
-        fn default() -> Self {
-            FilterDescriptorAuthenticatedEntityField("".to_string())
         }
     }
     impl ::std::str::FromStr for FilterDescriptorAuthenticatedEntityField {
@@ -7199,17 +7251,29 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "localeCode")]
         pub locale_code: ::std::string::String,
         ///Sub-division 1 code
-        #[serde(rename = "subDivision1Code", default)]
-        pub sub_division1_code: ::std::string::String,
+        #[serde(
+            rename = "subDivision1Code",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_division1_code: ::std::option::Option<::std::string::String>,
         ///Sub-division 1 name
-        #[serde(rename = "subDivision1Name", default)]
-        pub sub_division1_name: ::std::string::String,
+        #[serde(
+            rename = "subDivision1Name",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_division1_name: ::std::option::Option<::std::string::String>,
         ///Sub-division 2 code
-        #[serde(rename = "subDivision2Code", default)]
-        pub sub_division2_code: ::std::string::String,
+        #[serde(
+            rename = "subDivision2Code",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_division2_code: ::std::option::Option<::std::string::String>,
         ///Sub-division 2 name
-        #[serde(rename = "subDivision2Name", default)]
-        pub sub_division2_name: ::std::string::String,
+        #[serde(
+            rename = "subDivision2Name",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_division2_name: ::std::option::Option<::std::string::String>,
         ///Timezone
         pub timezone: ::std::string::String,
     }
@@ -7355,8 +7419,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct GeoNameLightweightNonAuthenticatedEntity {
         ///Ascii name of city
-        #[serde(rename = "asciiName", default)]
-        pub ascii_name: ::std::string::String,
+        #[serde(
+            rename = "asciiName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ascii_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub country: ::std::option::Option<CountryLightweightNonAuthenticatedEntity>,
         #[serde(
@@ -7370,13 +7437,16 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub feature_code: ::std::option::Option<::std::string::String>,
         ///GeoName identifier
-        #[serde(rename = "geoNameId", default)]
-        pub geo_name_id: ::std::string::String,
+        #[serde(
+            rename = "geoNameId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub geo_name_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<GeoJsonPointNonAuthenticatedEntity>,
         ///Name of city
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "subCountry",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7392,14 +7462,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SubSubCountryLightweightNonAuthenticatedEntity,
         >,
         ///Timezone
-        #[serde(default)]
-        pub timezone: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timezone: ::std::option::Option<::std::string::String>,
         ///GeoNameLightweight type
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<GeoNameLightweightNonAuthenticatedEntityType>,
         ///Url name
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
     }
     impl GeoNameLightweightNonAuthenticatedEntity {
         pub fn builder() -> builder::GeoNameLightweightNonAuthenticatedEntity {
@@ -7629,8 +7702,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dir: ::std::option::Option<GroupDescriptorAuthenticatedEntityDir>,
         ///Field to group data set on
-        #[serde(default)]
-        pub field: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
     }
     impl GroupDescriptorAuthenticatedEntity {
         pub fn builder() -> builder::GroupDescriptorAuthenticatedEntity {
@@ -7740,8 +7813,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "featuredInd")]
         pub featured_ind: bool,
         ///Floor an which a room is located
-        #[serde(default)]
-        pub floor: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub floor: ::std::option::Option<::std::string::String>,
         ///Hotel identifier.
         #[serde(rename = "hotelIdentifier")]
         pub hotel_identifier: ::uuid::Uuid,
@@ -7781,8 +7854,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "maxRollaways")]
         pub max_rollaways: i32,
         ///Supported OTA specification `AQC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "minAgeAppropriateCode", default)]
-        pub min_age_appropriate_code: ::std::string::String,
+        #[serde(
+            rename = "minAgeAppropriateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_age_appropriate_code: ::std::option::Option<::std::string::String>,
         ///Minimum number of guests allowed in a room type.
         #[serde(rename = "minOccupancy")]
         pub min_occupancy: i32,
@@ -8344,8 +8420,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "showVideos", default)]
         pub show_videos: bool,
         ///Unique url-friendly record identifier of property. Either the hotelIdentifier or urlName property is required.
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "userSession")]
         pub user_session: UserSessionNonAuthenticatedEntity,
     }
@@ -9439,8 +9518,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "currencyCode")]
         pub currency_code: LeaderboardRequestAuthenticatedEntityCurrencyCode,
         ///Can be `continent`, `country.geoNameId` or `city.geoNameId`
-        #[serde(rename = "groupingIdentifier", default)]
-        pub grouping_identifier: ::std::string::String,
+        #[serde(
+            rename = "groupingIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub grouping_identifier: ::std::option::Option<::std::string::String>,
         ///Which page to access in the record set
         pub page: i32,
         ///Number of result set to retrieve
@@ -9825,8 +9907,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "pricingType")]
         pub pricing_type: LocalizedTransactionalTravelInventoryNonAuthenticatedEntityPricingType,
         ///If a package is linked to a rate plan the user could be entitled to a promotional discount if she enters a code. When this field is populated, it means the discount was applied to the package.
-        #[serde(default)]
-        pub promotion: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub promotion: ::std::option::Option<::std::string::String>,
     }
     impl LocalizedTransactionalTravelInventoryNonAuthenticatedEntity {
         pub fn builder() -> builder::LocalizedTransactionalTravelInventoryNonAuthenticatedEntity {
@@ -9985,20 +10067,32 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct LookupCachedNonAuthenticatedEntity {
         ///Closest city where lookup entry is located
-        #[serde(rename = "cityName", default)]
-        pub city_name: ::std::string::String,
+        #[serde(
+            rename = "cityName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub city_name: ::std::option::Option<::std::string::String>,
         ///Country code
-        #[serde(rename = "countryCode", default)]
-        pub country_code: ::std::string::String,
+        #[serde(
+            rename = "countryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_code: ::std::option::Option<::std::string::String>,
         ///Country where lookup entry is located
-        #[serde(rename = "countryName", default)]
-        pub country_name: ::std::string::String,
+        #[serde(
+            rename = "countryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_name: ::std::option::Option<::std::string::String>,
         ///Unique lookup identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::uuid::Uuid>,
         ///The language the lookup code was written in
-        #[serde(rename = "languageCode", default)]
-        pub language_code: ::std::string::String,
+        #[serde(
+            rename = "languageCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub language_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<GeoJsonPointNonAuthenticatedEntity>,
         ///Longitude
@@ -10014,11 +10108,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub location_y: ::std::option::Option<f64>,
         ///Name in lower case
-        #[serde(rename = "lowercaseName", default)]
-        pub lowercase_name: ::std::string::String,
+        #[serde(
+            rename = "lowercaseName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lowercase_name: ::std::option::Option<::std::string::String>,
         ///Name of lookup
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///If this lookup is the origin lookup.
         #[serde(default)]
         pub origin: bool,
@@ -10029,8 +10126,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub owner_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Lookup that is supplier inventory includes the supplier name
-        #[serde(rename = "ownerName", default)]
-        pub owner_name: ::std::string::String,
+        #[serde(
+            rename = "ownerName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_name: ::std::option::Option<::std::string::String>,
         ///The type of owner that created this lookup
         #[serde(
             rename = "ownerType",
@@ -10043,11 +10143,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<i32>,
         ///State where lookup entry is located
-        #[serde(rename = "subCountryName", default)]
-        pub sub_country_name: ::std::string::String,
+        #[serde(
+            rename = "subCountryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_country_name: ::std::option::Option<::std::string::String>,
         ///County where lookup entry is located
-        #[serde(rename = "subSubCountryName", default)]
-        pub sub_sub_country_name: ::std::string::String,
+        #[serde(
+            rename = "subSubCountryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_sub_country_name: ::std::option::Option<::std::string::String>,
         ///Type of lookup
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<LookupCachedNonAuthenticatedEntityType>,
@@ -10058,8 +10164,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub type_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Url-friendly slug that uniquely identifies this lookup
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
     }
     impl LookupCachedNonAuthenticatedEntity {
         pub fn builder() -> builder::LookupCachedNonAuthenticatedEntity {
@@ -10277,27 +10386,42 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct LookupLightweightNonAuthenticatedEntity {
         ///Closest city where lookup entry is located
-        #[serde(rename = "cityName", default)]
-        pub city_name: ::std::string::String,
+        #[serde(
+            rename = "cityName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub city_name: ::std::option::Option<::std::string::String>,
         ///Country code
-        #[serde(rename = "countryCode", default)]
-        pub country_code: ::std::string::String,
+        #[serde(
+            rename = "countryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_code: ::std::option::Option<::std::string::String>,
         ///Country where lookup entry is located
-        #[serde(rename = "countryName", default)]
-        pub country_name: ::std::string::String,
+        #[serde(
+            rename = "countryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_name: ::std::option::Option<::std::string::String>,
         ///Unique lookup identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub identifier: ::std::option::Option<::uuid::Uuid>,
         ///The language the lookup code was written in
-        #[serde(rename = "languageCode", default)]
-        pub language_code: ::std::string::String,
+        #[serde(
+            rename = "languageCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub language_code: ::std::option::Option<::std::string::String>,
         pub location: GeoJsonPointNonAuthenticatedEntity,
         ///Name in lower case
-        #[serde(rename = "lowercaseName", default)]
-        pub lowercase_name: ::std::string::String,
+        #[serde(
+            rename = "lowercaseName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub lowercase_name: ::std::option::Option<::std::string::String>,
         ///Name of lookup
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///If this lookup is the origin lookup.
         #[serde(default)]
         pub origin: bool,
@@ -10308,8 +10432,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub owner_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Lookup that is supplier inventory includes the supplier name
-        #[serde(rename = "ownerName", default)]
-        pub owner_name: ::std::string::String,
+        #[serde(
+            rename = "ownerName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_name: ::std::option::Option<::std::string::String>,
         ///The type of owner that created this lookup
         #[serde(
             rename = "ownerType",
@@ -10322,11 +10449,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sort: ::std::option::Option<i32>,
         ///State where lookup entry is located
-        #[serde(rename = "subCountryName", default)]
-        pub sub_country_name: ::std::string::String,
+        #[serde(
+            rename = "subCountryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_country_name: ::std::option::Option<::std::string::String>,
         ///County where lookup entry is located
-        #[serde(rename = "subSubCountryName", default)]
-        pub sub_sub_country_name: ::std::string::String,
+        #[serde(
+            rename = "subSubCountryName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sub_sub_country_name: ::std::option::Option<::std::string::String>,
         ///Type of lookup
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<LookupLightweightNonAuthenticatedEntityType>,
@@ -10337,8 +10470,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub type_identifier: ::std::option::Option<::uuid::Uuid>,
         ///Url-friendly slug that uniquely identifies this lookup
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
     }
     impl LookupLightweightNonAuthenticatedEntity {
         pub fn builder() -> builder::LookupLightweightNonAuthenticatedEntity {
@@ -10681,8 +10817,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Name of contributor
         pub name: ::std::string::String,
         ///URL to contributor
-        #[serde(default)]
-        pub url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl MediaAuthorAttribution {
         pub fn builder() -> builder::MediaAuthorAttribution {
@@ -10701,8 +10837,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Name of contributor
         pub name: ::std::string::String,
         ///URL to contributor
-        #[serde(default)]
-        pub url: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
     }
     impl MediaAuthorAttributionNonAuthenticatedEntity {
         pub fn builder() -> builder::MediaAuthorAttributionNonAuthenticatedEntity {
@@ -10746,8 +10882,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Indicates if this blocking can be added to a booking or if it is read-only marketing material only.
         pub bookable: bool,
         ///Closing time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub closes: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub closes: ::std::option::Option<::std::string::String>,
         ///Indicate whether sales channels receive commission for selling this blocking.
         pub commissionable: bool,
         pub contact: ContactNonAuthenticatedEntity,
@@ -10795,21 +10931,27 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "meetingRoomCapacity")]
         pub meeting_room_capacity: i32,
         ///Defines the level in the facility where the meeting room is located.
-        #[serde(rename = "meetingRoomLevel", default)]
-        pub meeting_room_level: ::std::string::String,
+        #[serde(
+            rename = "meetingRoomLevel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub meeting_room_level: ::std::option::Option<::std::string::String>,
         ///Supported OTA specification `MRF` code. See [OTA geoname data](#operation/showAvailableCodesForCategory).
         #[serde(rename = "meetingRoomTypeCode")]
         pub meeting_room_type_code: ::std::string::String,
         ///Supported OTA specification `AQC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "minAgeAppropriateCode", default)]
-        pub min_age_appropriate_code: ::std::string::String,
+        #[serde(
+            rename = "minAgeAppropriateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_age_appropriate_code: ::std::option::Option<::std::string::String>,
         ///List of images / videos of blocking.
         pub multimedias: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
         ///Internal name of inventory.
         pub name: ::std::string::String,
         ///Opening time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub opens: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opens: ::std::option::Option<::std::string::String>,
         ///Level of expensiveness.
         #[serde(rename = "pricePoint")]
         pub price_point: MeetingRoomLightweightNonAuthenticatedEntityPricePoint,
@@ -11353,11 +11495,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Path to feature
-        #[serde(rename = "ctaUrl", default)]
-        pub cta_url: ::std::string::String,
+        #[serde(
+            rename = "ctaUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cta_url: ::std::option::Option<::std::string::String>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -11379,8 +11524,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "messageTemplateId")]
         pub message_template_id: ::std::string::String,
         ///Owner name
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///Also send email announcement
         #[serde(rename = "notifyViaEmail", default)]
         pub notify_via_email: bool,
@@ -11999,8 +12144,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "periodInDays", default = "defaults::default_u64::<i32, 5>")]
         pub period_in_days: i32,
         ///A regular expression to apply to the rate plan name
-        #[serde(rename = "ratePlanNameMatchesRegEx", default)]
-        pub rate_plan_name_matches_reg_ex: ::std::string::String,
+        #[serde(
+            rename = "ratePlanNameMatchesRegEx",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rate_plan_name_matches_reg_ex: ::std::option::Option<::std::string::String>,
         ///Start of period.
         #[serde(rename = "startDate")]
         pub start_date: ::chrono::naive::NaiveDate,
@@ -12119,12 +12267,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value: PeriodForPropertyRequestNonAuthenticatedEntityHotelIdentifier,
         ) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default
-    for PeriodForPropertyRequestNonAuthenticatedEntityHotelIdentifier {
-        fn default() -> Self {
-            PeriodForPropertyRequestNonAuthenticatedEntityHotelIdentifier("".to_string())
         }
     }
     impl ::std::str::FromStr
@@ -12324,8 +12466,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Indicates if this blocking can be added to a booking or if it is read-only marketing material only.
         pub bookable: bool,
         ///Closing time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub closes: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub closes: ::std::option::Option<::std::string::String>,
         ///Indicate whether sales channels receive commission for selling this blocking.
         pub commissionable: bool,
         pub contact: ContactNonAuthenticatedEntity,
@@ -12361,15 +12503,18 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         >,
         pub location: GeoJsonPointNonAuthenticatedEntity,
         ///Supported OTA specification `AQC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "minAgeAppropriateCode", default)]
-        pub min_age_appropriate_code: ::std::string::String,
+        #[serde(
+            rename = "minAgeAppropriateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_age_appropriate_code: ::std::option::Option<::std::string::String>,
         ///List of images / videos of blocking.
         pub multimedias: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
         ///Internal name of inventory.
         pub name: ::std::string::String,
         ///Opening time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub opens: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opens: ::std::option::Option<::std::string::String>,
         ///Level of expensiveness.
         #[serde(rename = "pricePoint")]
         pub price_point: PlaceLightweightNonAuthenticatedEntityPricePoint,
@@ -13052,8 +13197,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub aggregate_review_rating: ::std::option::Option<f32>,
         ///Supported OTA specification `ARC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "architecturalStyle", default)]
-        pub architectural_style: ::std::string::String,
+        #[serde(
+            rename = "architecturalStyle",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub architectural_style: ::std::option::Option<::std::string::String>,
         ///Number of attractions property has listed on its profile.
         #[serde(default)]
         pub attractions: i32,
@@ -13061,14 +13209,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default)]
         pub bookings: i64,
         ///Name of hotel brand
-        #[serde(default)]
-        pub brand: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub brand: ::std::option::Option<::std::string::String>,
         ///Name of hotel chain if applicable.
-        #[serde(default)]
-        pub chain: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub chain: ::std::option::Option<::std::string::String>,
         ///Currency code for property.
-        #[serde(rename = "currencyCode", default)]
-        pub currency_code: ::std::string::String,
+        #[serde(
+            rename = "currencyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_code: ::std::option::Option<::std::string::String>,
         ///Short and long welcome text
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<SimpleDescriptionNonAuthenticatedEntity>,
@@ -13088,8 +13239,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub hotel_amenity_codes: ::std::vec::Vec<::std::string::String>,
         ///Supported OTA specification `PCT` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "hotelCategory", default)]
-        pub hotel_category: ::std::string::String,
+        #[serde(
+            rename = "hotelCategory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hotel_category: ::std::option::Option<::std::string::String>,
         ///Unique hotel record identifier.
         #[serde(
             rename = "hotelIdentifier",
@@ -13108,13 +13262,19 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             PropertyAggregateLightweightNonAuthenticatedEntityLifestyleTypesItem,
         >,
         ///Hotel local name if different from the trade name or if it is the local language.
-        #[serde(rename = "localName", default)]
-        pub local_name: ::std::string::String,
+        #[serde(
+            rename = "localName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub local_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub location: ::std::option::Option<GeoJsonPointNonAuthenticatedEntity>,
         ///Supported OTA specification `LOC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "locationCategory", default)]
-        pub location_category: ::std::string::String,
+        #[serde(
+            rename = "locationCategory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub location_category: ::std::option::Option<::std::string::String>,
         ///A property's loyalty score is based on calculating how many available rate plans honor loyalty points. There is no max score; it's there to compare it against other properties.
         #[serde(rename = "loyaltyScore", default)]
         pub loyalty_score: i32,
@@ -13128,8 +13288,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub membership_rate_discount: f32,
         ///Hotel trade name
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///Number of rooms / keys for this property.
         #[serde(rename = "numberOfRooms", default)]
         pub number_of_rooms: i32,
@@ -13167,8 +13327,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default)]
         pub restaurants: i32,
         ///Supported OTA specification `SEG` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "segmentCategory", default)]
-        pub segment_category: ::std::string::String,
+        #[serde(
+            rename = "segmentCategory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub segment_category: ::std::option::Option<::std::string::String>,
         ///Property's social network accounts
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub socials: ::std::vec::Vec<SocialNonAuthenticatedEntity>,
@@ -13197,14 +13360,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "uniqueId")]
         pub unique_id: ::std::string::String,
         ///Unique URL-friendly name slug of hotel
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
         ///Property videos.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub videos: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
         ///Year the property was constructed.
-        #[serde(rename = "whenBuilt", default)]
-        pub when_built: ::std::string::String,
+        #[serde(
+            rename = "whenBuilt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub when_built: ::std::option::Option<::std::string::String>,
     }
     impl PropertyAggregateLightweightNonAuthenticatedEntity {
         pub fn builder() -> builder::PropertyAggregateLightweightNonAuthenticatedEntity {
@@ -13405,14 +13574,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///The partner's identifier for this property within their namespace
-        #[serde(rename = "externalId", default)]
-        pub external_id: ::std::string::String,
+        #[serde(
+            rename = "externalId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_id: ::std::option::Option<::std::string::String>,
         ///Internal hotel identifier in the property_embeddings vector store
-        #[serde(rename = "hotelId", default)]
-        pub hotel_id: ::std::string::String,
+        #[serde(
+            rename = "hotelId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hotel_id: ::std::option::Option<::std::string::String>,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -13422,11 +13597,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Partner namespace (e.g. 'booking.com', 'expedia', 'tripadvisor')
-        #[serde(default)]
-        pub namespace: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
         ///OAuth2 application identifier of the partner that registered this mapping
-        #[serde(rename = "ownerIdentifier", default)]
-        pub owner_identifier: ::std::string::String,
+        #[serde(
+            rename = "ownerIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_identifier: ::std::option::Option<::std::string::String>,
         ///Version property that shows how many times this document has been persisted. Document will not persist if the version property is less than current version property in the system. Result in an optimistic locking exception.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<i64>,
@@ -13545,11 +13723,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub spas: ::std::vec::Vec<SpaLocalizedInventoryNonAuthenticatedEntity>,
         ///Unique short ID.
-        #[serde(rename = "uniqueId", default)]
-        pub unique_id: ::std::string::String,
+        #[serde(
+            rename = "uniqueId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub unique_id: ::std::option::Option<::std::string::String>,
         ///Unique url-friendly record identifier of property.
-        #[serde(rename = "urlName", default)]
-        pub url_name: ::std::string::String,
+        #[serde(
+            rename = "urlName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub url_name: ::std::option::Option<::std::string::String>,
         ///List of property videos
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub videos: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
@@ -14181,8 +14365,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "exchangeRate")]
         pub exchange_rate: f64,
         ///Document UUID
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Datetime this record was last updated
         #[serde(
             rename = "lastUpdate",
@@ -14371,11 +14555,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for RegisterExternalIdRequestBootstrapId {
-        fn default() -> Self {
-            RegisterExternalIdRequestBootstrapId("".to_string())
-        }
-    }
     impl ::std::str::FromStr for RegisterExternalIdRequestBootstrapId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14507,11 +14686,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for RegisterExternalIdRequestExternalId {
-        fn default() -> Self {
-            RegisterExternalIdRequestExternalId("".to_string())
-        }
-    }
     impl ::std::str::FromStr for RegisterExternalIdRequestExternalId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -14563,11 +14737,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct RemoveEntryResponseAuthenticatedEntity {
         ///Identifier of removed document
-        #[serde(default)]
-        pub id: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
         ///Message with additional information; mostly if the removal request was a failure.
-        #[serde(default)]
-        pub message: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
         ///Whether the removal was successful or not.
         #[serde(default)]
         pub success: bool,
@@ -14607,8 +14781,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Indicates if this blocking can be added to a booking or if it is read-only marketing material only.
         pub bookable: bool,
         ///Closing time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub closes: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub closes: ::std::option::Option<::std::string::String>,
         ///Indicate whether sales channels receive commission for selling this blocking.
         pub commissionable: bool,
         pub contact: ContactNonAuthenticatedEntity,
@@ -14664,8 +14838,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "maxSingleParty")]
         pub max_single_party: i32,
         ///Supported OTA specification `AQC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "minAgeAppropriateCode", default)]
-        pub min_age_appropriate_code: ::std::string::String,
+        #[serde(
+            rename = "minAgeAppropriateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_age_appropriate_code: ::std::option::Option<::std::string::String>,
         ///List of images / videos of blocking.
         pub multimedias: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
         ///Internal name of inventory.
@@ -14683,8 +14860,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(rename = "offerLunch")]
         pub offer_lunch: bool,
         ///Opening time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub opens: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opens: ::std::option::Option<::std::string::String>,
         ///Level of expensiveness.
         #[serde(rename = "pricePoint")]
         pub price_point: RestaurantLightweightNonAuthenticatedEntityPricePoint,
@@ -15477,8 +15654,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             SearchFiltersNonAuthenticatedEntityLifestyle,
         >,
         ///A user can query for a property with a name that sounds like
-        #[serde(rename = "nameSoundsLike", default)]
-        pub name_sounds_like: ::std::string::String,
+        #[serde(
+            rename = "nameSoundsLike",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub name_sounds_like: ::std::option::Option<::std::string::String>,
         ///A user can query for blocking that is in a certain proximity to a geo-location. 0 means disabled
         #[serde(rename = "radiusInMeters", default)]
         pub radius_in_meters: i64,
@@ -17650,12 +17830,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default
-    for ShortenedUrlUniquenessRequestNonAuthenticatedEntityUniqueId {
-        fn default() -> Self {
-            ShortenedUrlUniquenessRequestNonAuthenticatedEntityUniqueId("".to_string())
-        }
-    }
     impl ::std::str::FromStr
     for ShortenedUrlUniquenessRequestNonAuthenticatedEntityUniqueId {
         type Err = self::error::ConversionError;
@@ -17710,32 +17884,41 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SimpleAddressNonAuthenticatedEntity {
         ///Address line 1
-        #[serde(default)]
-        pub address1: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address1: ::std::option::Option<::std::string::String>,
         ///Address line 2
-        #[serde(default)]
-        pub address2: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address2: ::std::option::Option<::std::string::String>,
         ///City name
-        #[serde(default)]
-        pub city: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
         ///Country
-        #[serde(default)]
-        pub country: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
         ///Country
-        #[serde(rename = "countryCode", default)]
-        pub country_code: ::std::string::String,
+        #[serde(
+            rename = "countryCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub country_code: ::std::option::Option<::std::string::String>,
         ///County
-        #[serde(default)]
-        pub county: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub county: ::std::option::Option<::std::string::String>,
         ///Address 1, Address 2, City, State, Postal / Zip code, Country
-        #[serde(rename = "fullAddress", default)]
-        pub full_address: ::std::string::String,
+        #[serde(
+            rename = "fullAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub full_address: ::std::option::Option<::std::string::String>,
         ///Postal / zip code
-        #[serde(rename = "postalCode", default)]
-        pub postal_code: ::std::string::String,
+        #[serde(
+            rename = "postalCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub postal_code: ::std::option::Option<::std::string::String>,
         ///State
-        #[serde(default)]
-        pub state: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
     }
     impl SimpleAddressNonAuthenticatedEntity {
         pub fn builder() -> builder::SimpleAddressNonAuthenticatedEntity {
@@ -17764,8 +17947,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Indicate which language this description is written in.
         pub language: ::std::string::String,
         ///The md5 hash of the name, description and language.
-        #[serde(rename = "md5ContentHash", default)]
-        pub md5_content_hash: ::std::string::String,
+        #[serde(
+            rename = "md5ContentHash",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub md5_content_hash: ::std::option::Option<::std::string::String>,
         ///Use as title or short text description
         pub name: ::std::string::String,
     }
@@ -17889,14 +18075,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SimpleMultimedia {
         ///Media angle
-        #[serde(default)]
-        pub angle: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub angle: ::std::option::Option<::std::string::String>,
         ///Whether image has attribution properties
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attribution: ::std::vec::Vec<MediaAuthorAttribution>,
         ///Supported OTA specification `PIC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(default)]
-        pub category: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
         ///Localized media captions to give user some context about where this media was taken.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<SimpleDescription>,
@@ -18112,14 +18298,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SimpleMultimediaNonAuthenticatedEntity {
         ///Media angle
-        #[serde(default)]
-        pub angle: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub angle: ::std::option::Option<::std::string::String>,
         ///Whether image has attribution properties
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub attribution: ::std::vec::Vec<MediaAuthorAttributionNonAuthenticatedEntity>,
         ///Supported OTA specification `PIC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(default)]
-        pub category: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub category: ::std::option::Option<::std::string::String>,
         ///Localized media captions to give user some context about where this media was taken.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub descriptions: ::std::vec::Vec<SimpleDescriptionNonAuthenticatedEntity>,
@@ -18693,8 +18879,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SocialNonAuthenticatedEntity {
         ///URL or social network identifier to social network profile
-        #[serde(default)]
-        pub location: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
         ///Type of social network.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<SocialNonAuthenticatedEntityType>,
@@ -18858,8 +19044,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dir: ::std::option::Option<SortDescriptorAuthenticatedEntityDir>,
         ///Data set field to sort on
-        #[serde(default)]
-        pub field: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: ::std::option::Option<::std::string::String>,
     }
     impl SortDescriptorAuthenticatedEntity {
         pub fn builder() -> builder::SortDescriptorAuthenticatedEntity {
@@ -18997,8 +19183,8 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Indicates if this blocking can be added to a booking or if it is read-only marketing material only.
         pub bookable: bool,
         ///Closing time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub closes: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub closes: ::std::option::Option<::std::string::String>,
         ///Indicate whether sales channels receive commission for selling this blocking.
         pub commissionable: bool,
         pub contact: ContactNonAuthenticatedEntity,
@@ -19034,15 +19220,18 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         >,
         pub location: GeoJsonPointNonAuthenticatedEntity,
         ///Supported OTA specification `AQC` code. See [OTA geoname data](#operation/showAvailableCodesForCategory)
-        #[serde(rename = "minAgeAppropriateCode", default)]
-        pub min_age_appropriate_code: ::std::string::String,
+        #[serde(
+            rename = "minAgeAppropriateCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_age_appropriate_code: ::std::option::Option<::std::string::String>,
         ///List of images / videos of blocking.
         pub multimedias: ::std::vec::Vec<SimpleMultimediaNonAuthenticatedEntity>,
         ///Internal name of inventory.
         pub name: ::std::string::String,
         ///Opening time of blocking (if applicable). Leave empty if blocking is always available.
-        #[serde(default)]
-        pub opens: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub opens: ::std::option::Option<::std::string::String>,
         ///Level of expensiveness.
         #[serde(rename = "pricePoint")]
         pub price_point: SpaLightweightNonAuthenticatedEntityPricePoint,
@@ -19620,8 +19809,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<i32>,
         ///Source
-        #[serde(rename = "rateSource", default)]
-        pub rate_source: ::std::string::String,
+        #[serde(
+            rename = "rateSource",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rate_source: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "sourceAveragePricePerNight",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -19764,14 +19956,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct SubCountryLightweightNonAuthenticatedEntity {
         ///Sub-country ascii name
-        #[serde(rename = "asciiName", default)]
-        pub ascii_name: ::std::string::String,
+        #[serde(
+            rename = "asciiName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ascii_name: ::std::option::Option<::std::string::String>,
         ///Sub-country GeoNames identifier
-        #[serde(rename = "geoNameId", default)]
-        pub geo_name_id: ::std::string::String,
+        #[serde(
+            rename = "geoNameId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub geo_name_id: ::std::option::Option<::std::string::String>,
         ///Sub-country name
-        #[serde(default)]
-        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
     }
     impl SubCountryLightweightNonAuthenticatedEntity {
         pub fn builder() -> builder::SubCountryLightweightNonAuthenticatedEntity {
@@ -19816,17 +20014,26 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct TrackingPixelNonAuthenticatedEntity {
         ///Optional access token for providers that require authentication
-        #[serde(rename = "accessToken", default)]
-        pub access_token: ::std::string::String,
+        #[serde(
+            rename = "accessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
         ///Consent category for GDPR/CCPA compliance
         #[serde(rename = "consentCategory")]
         pub consent_category: TrackingPixelNonAuthenticatedEntityConsentCategory,
         ///Custom image URL for IMAGE type pixels. Will be loaded as a 1x1 tracking pixel.
-        #[serde(rename = "customImageUrl", default)]
-        pub custom_image_url: ::std::string::String,
+        #[serde(
+            rename = "customImageUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_image_url: ::std::option::Option<::std::string::String>,
         ///Custom JavaScript code for CUSTOM provider type. Will be injected into the page.
-        #[serde(rename = "customScript", default)]
-        pub custom_script: ::std::string::String,
+        #[serde(
+            rename = "customScript",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_script: ::std::option::Option<::std::string::String>,
         ///Whether this tracking pixel is currently active
         #[serde(default = "defaults::default_bool::<true>")]
         pub enabled: bool,
@@ -19844,8 +20051,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             TrackingPixelNonAuthenticatedEntityPageTypesItem,
         >,
         ///Provider-specific pixel ID (e.g., Facebook Pixel ID, Google Ads Conversion ID)
-        #[serde(rename = "pixelId", default)]
-        pub pixel_id: ::std::string::String,
+        #[serde(
+            rename = "pixelId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pixel_id: ::std::option::Option<::std::string::String>,
         ///Tracking pixel provider
         pub provider: TrackingPixelNonAuthenticatedEntityProvider,
         ///Event triggers that cause this pixel to fire, with optional custom parameters.
@@ -20441,8 +20651,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///The actual award or rating received by the hotel facility.
         pub rating: f32,
         ///Provides the symbol used in the rating. Used in conjunction with the Rating.
-        #[serde(rename = "ratingSymbol", default)]
-        pub rating_symbol: ::std::string::String,
+        #[serde(
+            rename = "ratingSymbol",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rating_symbol: ::std::option::Option<::std::string::String>,
         ///Type of rating system the recognition operated on. This allows us to display the score properly.
         #[serde(rename = "type")]
         pub type_: TravelInventoryRecognitionNonAuthenticatedEntityType,
@@ -20670,14 +20883,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         ///Who can track this stream?
         pub acl: UpsertActivityStreamRequestAuthenticatedEntityAcl,
         ///Optional attachment. For when we allow users to upload documents to the activity via Cloudinary.
-        #[serde(rename = "attachmentId", default)]
-        pub attachment_id: ::std::string::String,
+        #[serde(
+            rename = "attachmentId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attachment_id: ::std::option::Option<::std::string::String>,
         ///Optional comment. For when the activity was created manually by a user. If i18nKey is not populated, comment is required.
-        #[serde(default)]
-        pub comment: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub comment: ::std::option::Option<::std::string::String>,
         ///Optional emotion. The actual implementation of the emotion is down to the consumer of the stream.
-        #[serde(default)]
-        pub emotion: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emotion: ::std::option::Option<::std::string::String>,
         ///ID of tracked entity
         #[serde(rename = "entityIdentifier")]
         pub entity_identifier: ::uuid::Uuid,
@@ -20792,12 +21008,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default
-    for UpsertActivityStreamRequestAuthenticatedEntityI18nKey {
-        fn default() -> Self {
-            UpsertActivityStreamRequestAuthenticatedEntityI18nKey("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertActivityStreamRequestAuthenticatedEntityI18nKey {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -20885,11 +21095,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertBookingChartRequestAuthenticatedEntityName) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for UpsertBookingChartRequestAuthenticatedEntityName {
-        fn default() -> Self {
-            UpsertBookingChartRequestAuthenticatedEntityName("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertBookingChartRequestAuthenticatedEntityName {
@@ -20988,11 +21193,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertUserProfileRequestFirstName {
-        fn default() -> Self {
-            UpsertUserProfileRequestFirstName("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertUserProfileRequestFirstName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21057,11 +21257,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     for ::std::string::String {
         fn from(value: UpsertUserProfileRequestLastName) -> Self {
             value.0
-        }
-    }
-    impl ::std::default::Default for UpsertUserProfileRequestLastName {
-        fn default() -> Self {
-            UpsertUserProfileRequestLastName("".to_string())
         }
     }
     impl ::std::str::FromStr for UpsertUserProfileRequestLastName {
@@ -21130,11 +21325,6 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             value.0
         }
     }
-    impl ::std::default::Default for UpsertUserProfileRequestUsername {
-        fn default() -> Self {
-            UpsertUserProfileRequestUsername("".to_string())
-        }
-    }
     impl ::std::str::FromStr for UpsertUserProfileRequestUsername {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -21198,8 +21388,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub profile_picture: ::std::option::Option<SimpleMultimedia>,
         ///A fully qualified URL based on the Cloudinary identifier
-        #[serde(rename = "profilePictureUrl", default)]
-        pub profile_picture_url: ::std::string::String,
+        #[serde(
+            rename = "profilePictureUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub profile_picture_url: ::std::option::Option<::std::string::String>,
         ///Unique user email
         pub username: ::std::string::String,
     }
@@ -21366,20 +21559,29 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         )]
         pub average_score: ::std::option::Option<f64>,
         ///Reviewer can upload her best picture from the property. Cloudinary image identifier.
-        #[serde(rename = "imageIdentifier", default)]
-        pub image_identifier: ::std::string::String,
+        #[serde(
+            rename = "imageIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_identifier: ::std::option::Option<::std::string::String>,
         ///List of member identifiers who liked the reviewual review
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub likes: ::std::option::Option<i64>,
         ///Property can response to traveler review. Response goes on public review profile and can be seen by others.
-        #[serde(rename = "responseFromHotel", default)]
-        pub response_from_hotel: ::std::string::String,
+        #[serde(
+            rename = "responseFromHotel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_from_hotel: ::std::option::Option<::std::string::String>,
         ///Free text record created by traveler
-        #[serde(default)]
-        pub review: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub review: ::std::option::Option<::std::string::String>,
         ///User details of creator of booking.
-        #[serde(rename = "reviewBy", default)]
-        pub review_by: ::std::string::String,
+        #[serde(
+            rename = "reviewBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub review_by: ::std::option::Option<::std::string::String>,
         ///Date of review.
         #[serde(
             rename = "reviewedOn",
@@ -21404,12 +21606,12 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
     )]
     pub struct UserSessionNonAuthenticatedEntity {
         ///User's currency preference
-        #[serde(default)]
-        pub currency: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
         pub itinerary: ItineraryNonAuthenticatedEntity,
         ///User's language preference
-        #[serde(default)]
-        pub language: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
         ///The preferred user lifestyle.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifestyle: ::std::option::Option<UserSessionNonAuthenticatedEntityLifestyle>,
@@ -21613,7 +21815,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             facebook_app_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             image: ::std::result::Result<
@@ -21621,7 +21823,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             keywords: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             language: ::std::result::Result<
@@ -21629,11 +21831,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             third_party_google_measurement_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             third_party_google_tag_manager_container_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             title: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -21642,7 +21844,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             twitter_account: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -21708,7 +21910,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn facebook_app_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.facebook_app_id = value
@@ -21736,7 +21938,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn keywords<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.keywords = value
@@ -21760,7 +21962,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn third_party_google_measurement_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.third_party_google_measurement_id = value
@@ -21777,7 +21979,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 value: T,
             ) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.third_party_google_tag_manager_container_id = value
@@ -21815,7 +22017,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn twitter_account<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.twitter_account = value
@@ -21942,7 +22144,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             bookable: ::std::result::Result<bool, ::std::string::String>,
-            closes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            closes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             commissionable: ::std::result::Result<bool, ::std::string::String>,
             contact: ::std::result::Result<
                 super::ContactNonAuthenticatedEntity,
@@ -21974,7 +22179,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             min_age_appropriate_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             multimedias: ::std::result::Result<
@@ -21982,7 +22187,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            opens: ::std::result::Result<::std::string::String, ::std::string::String>,
+            opens: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             price_point: ::std::result::Result<
                 super::ActivityLightweightNonAuthenticatedEntityPricePoint,
                 ::std::string::String,
@@ -22139,7 +22347,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn closes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closes = value
@@ -22287,7 +22495,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn min_age_appropriate_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_age_appropriate_code = value
@@ -22327,7 +22535,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.opens = value
@@ -22816,15 +23024,21 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             attachment_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            comment: ::std::result::Result<::std::string::String, ::std::string::String>,
+            comment: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             created_date: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            emotion: ::std::result::Result<::std::string::String, ::std::string::String>,
+            emotion: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             entity_identifier: ::std::result::Result<
                 ::uuid::Uuid,
                 ::std::string::String,
@@ -22833,7 +23047,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -22881,7 +23098,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachment_id = value
@@ -22893,7 +23110,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn comment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.comment = value
@@ -22919,7 +23136,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn emotion<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emotion = value
@@ -22957,7 +23174,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -23049,7 +23266,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         pub struct ActivityStreamUserAuthenticatedEntity {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             profile_picture_url: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             user_identifier: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
@@ -23080,7 +23297,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn profile_picture_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.profile_picture_url = value
@@ -23146,7 +23363,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             bookable: ::std::result::Result<bool, ::std::string::String>,
-            closes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            closes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             commissionable: ::std::result::Result<bool, ::std::string::String>,
             contact: ::std::result::Result<
                 super::ContactNonAuthenticatedEntity,
@@ -23179,7 +23399,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             mandatory: ::std::result::Result<bool, ::std::string::String>,
             min_age_appropriate_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             multimedias: ::std::result::Result<
@@ -23188,7 +23408,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             number_of_units: ::std::result::Result<i32, ::std::string::String>,
-            opens: ::std::result::Result<::std::string::String, ::std::string::String>,
+            opens: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             price_point: ::std::result::Result<
                 super::AddOnLightweightNonAuthenticatedEntityPricePoint,
                 ::std::string::String,
@@ -23198,7 +23421,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             rate_plan_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             recognition_list: ::std::result::Result<
@@ -23334,7 +23557,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn closes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closes = value
@@ -23494,7 +23717,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn min_age_appropriate_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_age_appropriate_code = value
@@ -23548,7 +23771,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.opens = value
@@ -23588,7 +23811,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn rate_plan_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rate_plan_identifier = value
@@ -24006,7 +24229,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct AgencyScoreRequestNonAuthenticatedEntity {
             city_url_name_or_country_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             page: ::std::result::Result<i32, ::std::string::String>,
@@ -24034,7 +24257,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl AgencyScoreRequestNonAuthenticatedEntity {
             pub fn city_url_name_or_country_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city_url_name_or_country_code = value
@@ -24449,7 +24672,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 >,
                 ::std::string::String,
             >,
-            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AggregateDescriptorAuthenticatedEntity {
             fn default() -> Self {
@@ -24478,7 +24704,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.field = value
@@ -25554,7 +25780,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             bookable: ::std::result::Result<bool, ::std::string::String>,
-            closes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            closes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             commissionable: ::std::result::Result<bool, ::std::string::String>,
             contact: ::std::result::Result<
                 super::ContactNonAuthenticatedEntity,
@@ -25587,7 +25816,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             min_age_appropriate_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             multimedias: ::std::result::Result<
@@ -25595,7 +25824,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            opens: ::std::result::Result<::std::string::String, ::std::string::String>,
+            opens: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             price_point: ::std::result::Result<
                 super::AttractionLightweightNonAuthenticatedEntityPricePoint,
                 ::std::string::String,
@@ -25750,7 +25982,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn closes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closes = value
@@ -25912,7 +26144,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn min_age_appropriate_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_age_appropriate_code = value
@@ -25952,7 +26184,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.opens = value
@@ -28509,7 +28741,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct BooleanResponse {
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             success: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default for BooleanResponse {
@@ -28523,7 +28758,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl BooleanResponse {
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
@@ -28568,16 +28803,19 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct CampaignPost {
             download_file_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            image_alt: ::std::result::Result<
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            image_alt: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             image_url: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -28594,7 +28832,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl CampaignPost {
             pub fn download_file_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.download_file_name = value
@@ -28608,7 +28846,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -28618,7 +28856,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn image_alt<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_alt = value
@@ -28630,7 +28868,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_url = value
@@ -28667,11 +28905,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct CampaignSample {
             campaign_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hotel_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             posts: ::std::result::Result<
@@ -28691,7 +28929,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl CampaignSample {
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -28703,7 +28941,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn hotel_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hotel_name = value
@@ -29131,7 +29369,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 super::BookingChartDetailsAuthenticatedEntity,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -29191,7 +29432,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -29386,7 +29627,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct ChartSeriesAuthenticatedEntity {
             data: ::std::result::Result<::std::vec::Vec<f64>, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ChartSeriesAuthenticatedEntity {
             fn default() -> Self {
@@ -29411,7 +29655,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -30168,28 +30412,34 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct ContactNonAuthenticatedEntity {
-            email: ::std::result::Result<::std::string::String, ::std::string::String>,
-            first_name: ::std::result::Result<
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             full_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             phone_number: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             secondary_email: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            summary: ::std::result::Result<::std::string::String, ::std::string::String>,
+            summary: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ContactNonAuthenticatedEntity {
             fn default() -> Self {
@@ -30207,7 +30457,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl ContactNonAuthenticatedEntity {
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -30219,7 +30469,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -30231,7 +30481,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn full_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.full_name = value
@@ -30243,7 +30493,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -30255,7 +30505,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn phone_number<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone_number = value
@@ -30267,7 +30517,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn secondary_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.secondary_email = value
@@ -30281,7 +30531,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn summary<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.summary = value
@@ -30445,25 +30695,34 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct CountryLightweightNonAuthenticatedEntity {
-            capital: ::std::result::Result<::std::string::String, ::std::string::String>,
-            continent: ::std::result::Result<
+            capital: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            continent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             currency_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             currency_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             geo_name_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            iso: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            iso: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CountryLightweightNonAuthenticatedEntity {
             fn default() -> Self {
@@ -30481,7 +30740,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl CountryLightweightNonAuthenticatedEntity {
             pub fn capital<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.capital = value
@@ -30493,7 +30752,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn continent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.continent = value
@@ -30505,7 +30764,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn currency_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency_code = value
@@ -30517,7 +30776,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn currency_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency_name = value
@@ -30529,7 +30788,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn geo_name_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.geo_name_id = value
@@ -30541,7 +30800,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn iso<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.iso = value
@@ -30553,7 +30812,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -30804,7 +31063,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct CustomizationClientNonAuthenticatedEntity {
             append_to_page_title: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             card_layout: ::std::result::Result<
@@ -30832,15 +31091,15 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             google_analytics_measurement_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             google_maps_api_key: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             google_tag_manager_container_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hosted_booking_engine_url: ::std::result::Result<
@@ -30858,7 +31117,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             logo_image_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -30875,7 +31134,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             owner_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             primary: ::std::result::Result<bool, ::std::string::String>,
@@ -30965,7 +31224,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl CustomizationClientNonAuthenticatedEntity {
             pub fn append_to_page_title<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.append_to_page_title = value
@@ -31053,7 +31312,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_analytics_measurement_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_analytics_measurement_id = value
@@ -31067,7 +31326,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_maps_api_key<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_maps_api_key = value
@@ -31081,7 +31340,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn google_tag_manager_container_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.google_tag_manager_container_id = value
@@ -31137,7 +31396,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn logo_image_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.logo_image_identifier = value
@@ -31205,7 +31464,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn owner_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.owner_name = value
@@ -32575,19 +32834,19 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             sub_division1_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sub_division1_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sub_division2_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sub_division2_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
@@ -32712,7 +32971,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_division1_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_division1_code = value
@@ -32726,7 +32985,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_division1_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_division1_name = value
@@ -32740,7 +32999,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_division2_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_division2_code = value
@@ -32754,7 +33013,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_division2_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_division2_name = value
@@ -33269,7 +33528,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct GeoNameLightweightNonAuthenticatedEntity {
             ascii_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             country: ::std::result::Result<
@@ -33285,14 +33544,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             geo_name_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location: ::std::result::Result<
                 ::std::option::Option<super::GeoJsonPointNonAuthenticatedEntity>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             sub_country: ::std::result::Result<
                 ::std::option::Option<
                     super::SubCountryLightweightNonAuthenticatedEntity,
@@ -33306,7 +33568,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -33316,7 +33578,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -33341,7 +33603,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl GeoNameLightweightNonAuthenticatedEntity {
             pub fn ascii_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ascii_name = value
@@ -33393,7 +33655,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn geo_name_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.geo_name_id = value
@@ -33419,7 +33681,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -33465,7 +33727,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn timezone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timezone = value
@@ -33493,7 +33755,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -33678,7 +33940,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<super::GroupDescriptorAuthenticatedEntityDir>,
                 ::std::string::String,
             >,
-            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GroupDescriptorAuthenticatedEntity {
             fn default() -> Self {
@@ -33720,7 +33985,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.field = value
@@ -33787,7 +34052,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             featured_ind: ::std::result::Result<bool, ::std::string::String>,
-            floor: ::std::result::Result<::std::string::String, ::std::string::String>,
+            floor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             hotel_identifier: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             identifier: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             included_adult_occupancy: ::std::result::Result<i32, ::std::string::String>,
@@ -33809,7 +34077,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             max_occupancy: ::std::result::Result<i32, ::std::string::String>,
             max_rollaways: ::std::result::Result<i32, ::std::string::String>,
             min_age_appropriate_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             min_occupancy: ::std::result::Result<i32, ::std::string::String>,
@@ -34138,7 +34406,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn floor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.floor = value
@@ -34312,7 +34580,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn min_age_appropriate_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_age_appropriate_code = value
@@ -34817,7 +35085,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             show_spas: ::std::result::Result<bool, ::std::string::String>,
             show_videos: ::std::result::Result<bool, ::std::string::String>,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             user_session: ::std::result::Result<
@@ -35077,7 +35345,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -37012,7 +37280,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             grouping_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             page: ::std::result::Result<i32, ::std::string::String>,
@@ -37052,7 +37320,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn grouping_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.grouping_identifier = value
@@ -37975,7 +38243,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             promotion: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -38115,7 +38383,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn promotion<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.promotion = value
@@ -38170,15 +38438,15 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct LookupCachedNonAuthenticatedEntity {
             city_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             country_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             identifier: ::std::result::Result<
@@ -38186,7 +38454,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             language_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location: ::std::result::Result<
@@ -38202,17 +38470,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             lowercase_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             origin: ::std::result::Result<bool, ::std::string::String>,
             owner_identifier: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             owner_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             owner_type: ::std::result::Result<
@@ -38226,11 +38497,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             sub_country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sub_sub_country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -38242,7 +38513,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -38275,7 +38546,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl LookupCachedNonAuthenticatedEntity {
             pub fn city_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city_name = value
@@ -38287,7 +38558,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_code = value
@@ -38299,7 +38570,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_name = value
@@ -38323,7 +38594,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn language_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.language_code = value
@@ -38373,7 +38644,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn lowercase_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lowercase_name = value
@@ -38387,7 +38658,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -38425,7 +38696,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn owner_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.owner_name = value
@@ -38465,7 +38736,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_country_name = value
@@ -38479,7 +38750,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_sub_country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_sub_country_name = value
@@ -38521,7 +38792,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -38592,15 +38863,15 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct LookupLightweightNonAuthenticatedEntity {
             city_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             country_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             identifier: ::std::result::Result<
@@ -38608,7 +38879,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             language_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location: ::std::result::Result<
@@ -38616,17 +38887,20 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             lowercase_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             origin: ::std::result::Result<bool, ::std::string::String>,
             owner_identifier: ::std::result::Result<
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
             owner_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             owner_type: ::std::result::Result<
@@ -38640,11 +38914,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             sub_country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             sub_sub_country_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -38658,7 +38932,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -38689,7 +38963,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl LookupLightweightNonAuthenticatedEntity {
             pub fn city_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city_name = value
@@ -38701,7 +38975,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_code = value
@@ -38713,7 +38987,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_name = value
@@ -38737,7 +39011,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn language_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.language_code = value
@@ -38761,7 +39035,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn lowercase_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lowercase_name = value
@@ -38775,7 +39049,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -38813,7 +39087,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn owner_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.owner_name = value
@@ -38853,7 +39127,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_country_name = value
@@ -38867,7 +39141,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn sub_sub_country_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sub_sub_country_name = value
@@ -38911,7 +39185,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -39151,7 +39425,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct MediaAuthorAttribution {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for MediaAuthorAttribution {
             fn default() -> Self {
@@ -39176,7 +39453,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -39211,7 +39488,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct MediaAuthorAttributionNonAuthenticatedEntity {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for MediaAuthorAttributionNonAuthenticatedEntity {
             fn default() -> Self {
@@ -39236,7 +39516,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -39290,7 +39570,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             area: ::std::result::Result<f32, ::std::string::String>,
             bookable: ::std::result::Result<bool, ::std::string::String>,
-            closes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            closes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             commissionable: ::std::result::Result<bool, ::std::string::String>,
             contact: ::std::result::Result<
                 super::ContactNonAuthenticatedEntity,
@@ -39327,7 +39610,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             meeting_room_capacity: ::std::result::Result<i32, ::std::string::String>,
             meeting_room_level: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             meeting_room_type_code: ::std::result::Result<
@@ -39335,7 +39618,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             min_age_appropriate_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             multimedias: ::std::result::Result<
@@ -39343,7 +39626,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            opens: ::std::result::Result<::std::string::String, ::std::string::String>,
+            opens: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             price_point: ::std::result::Result<
                 super::MeetingRoomLightweightNonAuthenticatedEntityPricePoint,
                 ::std::string::String,
@@ -39536,7 +39822,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn closes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closes = value
@@ -39746,7 +40032,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn meeting_room_level<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.meeting_room_level = value
@@ -39774,7 +40060,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn min_age_appropriate_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_age_appropriate_code = value
@@ -39814,7 +40100,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.opens = value
@@ -40409,8 +40695,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
-            cta_url: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            cta_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -40424,7 +40716,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             notify_via_email: ::std::result::Result<bool, ::std::string::String>,
             priority: ::std::result::Result<
                 super::NotificationAuthenticatedEntityPriority,
@@ -40504,7 +40799,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn cta_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cta_url = value
@@ -40516,7 +40811,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -40582,7 +40877,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -42295,7 +42590,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             period_in_days: ::std::result::Result<i32, ::std::string::String>,
             rate_plan_name_matches_reg_ex: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             start_date: ::std::result::Result<
@@ -42395,7 +42690,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn rate_plan_name_matches_reg_ex<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rate_plan_name_matches_reg_ex = value
@@ -42704,7 +42999,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             bookable: ::std::result::Result<bool, ::std::string::String>,
-            closes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            closes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             commissionable: ::std::result::Result<bool, ::std::string::String>,
             contact: ::std::result::Result<
                 super::ContactNonAuthenticatedEntity,
@@ -42736,7 +43034,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             min_age_appropriate_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             multimedias: ::std::result::Result<
@@ -42744,7 +43042,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            opens: ::std::result::Result<::std::string::String, ::std::string::String>,
+            opens: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             price_point: ::std::result::Result<
                 super::PlaceLightweightNonAuthenticatedEntityPricePoint,
                 ::std::string::String,
@@ -42888,7 +43189,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn closes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closes = value
@@ -43036,7 +43337,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn min_age_appropriate_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_age_appropriate_code = value
@@ -43076,7 +43377,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.opens = value
@@ -44105,15 +44406,21 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             architectural_style: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             attractions: ::std::result::Result<i32, ::std::string::String>,
             bookings: ::std::result::Result<i64, ::std::string::String>,
-            brand: ::std::result::Result<::std::string::String, ::std::string::String>,
-            chain: ::std::result::Result<::std::string::String, ::std::string::String>,
-            currency_code: ::std::result::Result<
+            brand: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            chain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             descriptions: ::std::result::Result<
@@ -44130,7 +44437,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             hotel_category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hotel_identifier: ::std::result::Result<
@@ -44148,7 +44455,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             local_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location: ::std::result::Result<
@@ -44156,13 +44463,16 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             location_category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             loyalty_score: ::std::result::Result<i32, ::std::string::String>,
             meeting_rooms: ::std::result::Result<i32, ::std::string::String>,
             membership_rate_discount: ::std::result::Result<f32, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             number_of_rooms: ::std::result::Result<i32, ::std::string::String>,
             perk_score: ::std::result::Result<i32, ::std::string::String>,
             places: ::std::result::Result<i32, ::std::string::String>,
@@ -44186,7 +44496,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             restaurants: ::std::result::Result<i32, ::std::string::String>,
             segment_category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             socials: ::std::result::Result<
@@ -44208,7 +44518,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             videos: ::std::result::Result<
@@ -44216,7 +44526,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             when_built: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -44370,7 +44680,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn architectural_style<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.architectural_style = value
@@ -44408,7 +44718,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn brand<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.brand = value
@@ -44420,7 +44730,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn chain<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.chain = value
@@ -44432,7 +44742,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn currency_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency_code = value
@@ -44502,7 +44812,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn hotel_category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hotel_category = value
@@ -44562,7 +44872,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn local_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_name = value
@@ -44588,7 +44898,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn location_category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location_category = value
@@ -44640,7 +44950,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -44782,7 +45092,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn segment_category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.segment_category = value
@@ -44876,7 +45186,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -44902,7 +45212,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn when_built<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.when_built = value
@@ -45036,24 +45346,27 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             external_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             hotel_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
             >,
             namespace: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             owner_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             version: ::std::result::Result<
@@ -45092,7 +45405,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn external_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.external_id = value
@@ -45104,7 +45417,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn hotel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.hotel_id = value
@@ -45116,7 +45429,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -45140,7 +45453,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn namespace<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.namespace = value
@@ -45152,7 +45465,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn owner_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.owner_identifier = value
@@ -45305,11 +45618,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             unique_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             url_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             videos: ::std::result::Result<
@@ -45637,7 +45950,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn unique_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.unique_id = value
@@ -45649,7 +45962,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn url_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url_name = value
@@ -46355,7 +46668,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             exchange_rate: ::std::result::Result<f64, ::std::string::String>,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_update: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -46413,7 +46729,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -46699,8 +47015,14 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct RemoveEntryResponseAuthenticatedEntity {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            message: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             success: ::std::result::Result<bool, ::std::string::String>,
         }
         impl ::std::default::Default for RemoveEntryResponseAuthenticatedEntity {
@@ -46715,7 +47037,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl RemoveEntryResponseAuthenticatedEntity {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -46725,7 +47047,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
@@ -46791,7 +47113,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             bookable: ::std::result::Result<bool, ::std::string::String>,
-            closes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            closes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             commissionable: ::std::result::Result<bool, ::std::string::String>,
             contact: ::std::result::Result<
                 super::ContactNonAuthenticatedEntity,
@@ -46833,7 +47158,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             max_seating_capacity: ::std::result::Result<i32, ::std::string::String>,
             max_single_party: ::std::result::Result<i32, ::std::string::String>,
             min_age_appropriate_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             multimedias: ::std::result::Result<
@@ -46845,7 +47170,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             offer_brunch: ::std::result::Result<bool, ::std::string::String>,
             offer_dinner: ::std::result::Result<bool, ::std::string::String>,
             offer_lunch: ::std::result::Result<bool, ::std::string::String>,
-            opens: ::std::result::Result<::std::string::String, ::std::string::String>,
+            opens: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             price_point: ::std::result::Result<
                 super::RestaurantLightweightNonAuthenticatedEntityPricePoint,
                 ::std::string::String,
@@ -47009,7 +47337,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn closes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closes = value
@@ -47209,7 +47537,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn min_age_appropriate_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_age_appropriate_code = value
@@ -47299,7 +47627,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.opens = value
@@ -49391,7 +49719,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             name_sounds_like: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             radius_in_meters: ::std::result::Result<i64, ::std::string::String>,
@@ -49442,7 +49770,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name_sounds_like<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name_sounds_like = value
@@ -51504,29 +51832,41 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct SimpleAddressNonAuthenticatedEntity {
             address1: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             address2: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            city: ::std::result::Result<::std::string::String, ::std::string::String>,
-            country: ::std::result::Result<::std::string::String, ::std::string::String>,
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             country_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            county: ::std::result::Result<::std::string::String, ::std::string::String>,
-            full_address: ::std::result::Result<
+            county: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            full_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             postal_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            state: ::std::result::Result<::std::string::String, ::std::string::String>,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SimpleAddressNonAuthenticatedEntity {
             fn default() -> Self {
@@ -51546,7 +51886,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SimpleAddressNonAuthenticatedEntity {
             pub fn address1<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address1 = value
@@ -51558,7 +51898,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn address2<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.address2 = value
@@ -51570,7 +51910,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn city<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.city = value
@@ -51582,7 +51922,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country = value
@@ -51594,7 +51934,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn country_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.country_code = value
@@ -51606,7 +51946,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn county<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.county = value
@@ -51618,7 +51958,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn full_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.full_address = value
@@ -51630,7 +51970,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn postal_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.postal_code = value
@@ -51642,7 +51982,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -51707,7 +52047,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             md5_content_hash: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -51777,7 +52117,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn md5_content_hash<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.md5_content_hash = value
@@ -51913,13 +52253,16 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct SimpleMultimedia {
-            angle: ::std::result::Result<::std::string::String, ::std::string::String>,
+            angle: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             attribution: ::std::result::Result<
                 ::std::vec::Vec<super::MediaAuthorAttribution>,
                 ::std::string::String,
             >,
             category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             descriptions: ::std::result::Result<
@@ -51977,7 +52320,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SimpleMultimedia {
             pub fn angle<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.angle = value
@@ -52003,7 +52346,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category = value
@@ -52197,13 +52540,16 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         }
         #[derive(Clone, Debug)]
         pub struct SimpleMultimediaNonAuthenticatedEntity {
-            angle: ::std::result::Result<::std::string::String, ::std::string::String>,
+            angle: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             attribution: ::std::result::Result<
                 ::std::vec::Vec<super::MediaAuthorAttributionNonAuthenticatedEntity>,
                 ::std::string::String,
             >,
             category: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             descriptions: ::std::result::Result<
@@ -52263,7 +52609,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SimpleMultimediaNonAuthenticatedEntity {
             pub fn angle<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.angle = value
@@ -52289,7 +52635,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn category<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category = value
@@ -52494,7 +52840,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct SocialNonAuthenticatedEntity {
             location: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -52513,7 +52859,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SocialNonAuthenticatedEntity {
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location = value
@@ -52565,7 +52911,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::option::Option<super::SortDescriptorAuthenticatedEntityDir>,
                 ::std::string::String,
             >,
-            field: ::std::result::Result<::std::string::String, ::std::string::String>,
+            field: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SortDescriptorAuthenticatedEntity {
             fn default() -> Self {
@@ -52592,7 +52941,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn field<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.field = value
@@ -52814,7 +53163,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             bookable: ::std::result::Result<bool, ::std::string::String>,
-            closes: ::std::result::Result<::std::string::String, ::std::string::String>,
+            closes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             commissionable: ::std::result::Result<bool, ::std::string::String>,
             contact: ::std::result::Result<
                 super::ContactNonAuthenticatedEntity,
@@ -52846,7 +53198,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             min_age_appropriate_code: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             multimedias: ::std::result::Result<
@@ -52854,7 +53206,10 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            opens: ::std::result::Result<::std::string::String, ::std::string::String>,
+            opens: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             price_point: ::std::result::Result<
                 super::SpaLightweightNonAuthenticatedEntityPricePoint,
                 ::std::string::String,
@@ -53004,7 +53359,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn closes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.closes = value
@@ -53152,7 +53507,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn min_age_appropriate_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.min_age_appropriate_code = value
@@ -53192,7 +53547,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn opens<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.opens = value
@@ -53931,7 +54286,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             rate_source: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             source_average_price_per_night: ::std::result::Result<
@@ -54322,7 +54677,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn rate_source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rate_source = value
@@ -54809,14 +55164,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct SubCountryLightweightNonAuthenticatedEntity {
             ascii_name: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             geo_name_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SubCountryLightweightNonAuthenticatedEntity {
             fn default() -> Self {
@@ -54830,7 +55188,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl SubCountryLightweightNonAuthenticatedEntity {
             pub fn ascii_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ascii_name = value
@@ -54842,7 +55200,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn geo_name_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.geo_name_id = value
@@ -54854,7 +55212,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -54978,7 +55336,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct TrackingPixelNonAuthenticatedEntity {
             access_token: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             consent_category: ::std::result::Result<
@@ -54986,11 +55344,11 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             custom_image_url: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             custom_script: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             enabled: ::std::result::Result<bool, ::std::string::String>,
@@ -55001,7 +55359,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             pixel_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             provider: ::std::result::Result<
@@ -55040,7 +55398,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl TrackingPixelNonAuthenticatedEntity {
             pub fn access_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.access_token = value
@@ -55068,7 +55426,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn custom_image_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_image_url = value
@@ -55082,7 +55440,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn custom_script<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_script = value
@@ -55146,7 +55504,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn pixel_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pixel_id = value
@@ -55389,7 +55747,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             >,
             rating: ::std::result::Result<f32, ::std::string::String>,
             rating_symbol: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
@@ -55506,7 +55864,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn rating_symbol<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rating_symbol = value
@@ -55619,11 +55977,17 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             attachment_id: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            comment: ::std::result::Result<::std::string::String, ::std::string::String>,
-            emotion: ::std::result::Result<::std::string::String, ::std::string::String>,
+            comment: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            emotion: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             entity_identifier: ::std::result::Result<
                 ::uuid::Uuid,
                 ::std::string::String,
@@ -55674,7 +56038,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachment_id = value
@@ -55686,7 +56050,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn comment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.comment = value
@@ -55698,7 +56062,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn emotion<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.emotion = value
@@ -56013,7 +56377,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             profile_picture_url: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             username: ::std::result::Result<
@@ -56088,7 +56452,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn profile_picture_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.profile_picture_url = value
@@ -56234,7 +56598,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             image_identifier: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             likes: ::std::result::Result<
@@ -56242,12 +56606,15 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             response_from_hotel: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            review: ::std::result::Result<::std::string::String, ::std::string::String>,
-            review_by: ::std::result::Result<
+            review: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
+            >,
+            review_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             reviewed_on: ::std::result::Result<
@@ -56298,7 +56665,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn image_identifier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.image_identifier = value
@@ -56324,7 +56691,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn response_from_hotel<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.response_from_hotel = value
@@ -56338,7 +56705,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn review<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.review = value
@@ -56350,7 +56717,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn review_by<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.review_by = value
@@ -56411,7 +56778,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         #[derive(Clone, Debug)]
         pub struct UserSessionNonAuthenticatedEntity {
             currency: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             itinerary: ::std::result::Result<
@@ -56419,7 +56786,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
                 ::std::string::String,
             >,
             language: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             lifestyle: ::std::result::Result<
@@ -56450,7 +56817,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
         impl UserSessionNonAuthenticatedEntity {
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency = value
@@ -56474,7 +56841,7 @@ The Bubble series need arrays of three values—X value, Y value, and Size value
             }
             pub fn language<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.language = value

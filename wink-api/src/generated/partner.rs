@@ -353,8 +353,11 @@ pub mod types {
         #[serde(rename = "paymentMethodType")]
         pub payment_method_type: ::std::string::String,
         ///Optional payment wallet type
-        #[serde(rename = "paymentWalletType", default)]
-        pub payment_wallet_type: ::std::string::String,
+        #[serde(
+            rename = "paymentWalletType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub payment_wallet_type: ::std::option::Option<::std::string::String>,
         ///Property ID
         #[serde(rename = "propertyIdentifier")]
         pub property_identifier: ::uuid::Uuid,
@@ -1721,7 +1724,7 @@ pub mod types {
                 ::std::string::String,
             >,
             payment_wallet_type: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             property_identifier: ::std::result::Result<
@@ -2031,7 +2034,7 @@ pub mod types {
             }
             pub fn payment_wallet_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.payment_wallet_type = value

@@ -47,10 +47,10 @@ pub(crate) fn conforms(value: &Value, schema: &Map<String, Value>, components: &
         return schema.get("nullable") == Some(&Value::Bool(true))
             || (!schema.contains_key("type") && !schema.contains_key("enum"));
     }
-    if let Some(Value::Array(allowed)) = schema.get("enum") {
-        if !allowed.contains(value) {
-            return false;
-        }
+    if let Some(Value::Array(allowed)) = schema.get("enum")
+        && !allowed.contains(value)
+    {
+        return false;
     }
     let ok_type = match schema.get("type").and_then(Value::as_str) {
         Some("string") => value.is_string(),

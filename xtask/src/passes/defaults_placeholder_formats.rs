@@ -36,7 +36,8 @@ pub fn run(doc: &mut Value) -> PassOutcome {
     out
 }
 
-fn is_uuid(s: &str) -> bool {
+/// A hyphenated UUID.
+pub(crate) fn is_uuid(s: &str) -> bool {
     s.len() == 36
         && s.char_indices().all(
             |(i, c)| {
@@ -45,7 +46,8 @@ fn is_uuid(s: &str) -> bool {
         )
 }
 
-fn is_date(s: &str) -> bool {
+/// `YYYY-MM-DD` (JSON Schema's `date`).
+pub(crate) fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b[4] == b'-'
@@ -53,11 +55,23 @@ fn is_date(s: &str) -> bool {
         && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-fn is_date_time(s: &str) -> bool {
-    s.len() >= 20
-        && is_date(&s[..10])
-        && matches!(s.as_bytes()[10], b'T' | b't')
-        && (s.ends_with('Z') || s.ends_with('z') || s[19..].contains(['+', '-']))
+/// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)` (JSON Schema's `date-time`, RFC 3339).
+pub(crate) fn is_date_time(s: &str) -> bool {
+    let Some((date, time)) = s.split_once(['T', 't']) else { return false };
+    let two_digits = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
+    let Some(offset_at) = time.find(['Z', 'z', '+', '-']) else { return false };
+    let (clock, offset) = time.split_at(offset_at);
+    let (hms, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+    let hms: Vec<&str> = hms.split(':').collect();
+    let offset_ok = matches!(offset, "Z" | "z")
+        || (offset.len() == 6
+            && offset[1..].split_once(':').is_some_and(|(h, m)| two_digits(h) && two_digits(m)));
+    is_date(date)
+        && hms.len() == 3
+        && hms.iter().all(|p| two_digits(p))
+        && !fraction.is_empty()
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+        && offset_ok
 }
 
 #[cfg(test)]

@@ -31,10 +31,10 @@ pub fn run(doc: &mut Value) -> PassOutcome {
             if !METHODS.contains(&method.as_str()) {
                 continue;
             }
-            if let Some(content) = op.pointer_mut("/requestBody/content") {
-                if keep_single_media_type(content) {
-                    out.change();
-                }
+            if let Some(content) = op.pointer_mut("/requestBody/content")
+                && keep_single_media_type(content)
+            {
+                out.change();
             }
             let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
                 continue;
@@ -48,10 +48,10 @@ pub fn run(doc: &mut Value) -> PassOutcome {
                 true
             });
             for response in responses.values_mut() {
-                if let Some(content) = response.get_mut("content") {
-                    if keep_single_media_type(content) {
-                        out.change();
-                    }
+                if let Some(content) = response.get_mut("content")
+                    && keep_single_media_type(content)
+                {
+                    out.change();
                 }
             }
         }

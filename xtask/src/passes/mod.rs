@@ -10,8 +10,9 @@
 use serde_json::Value;
 
 mod client_managed_headers;
+mod defaults_empty_strings;
 mod defaults_nonconforming;
-mod defaults_placeholder_formats;
+pub(crate) mod defaults_placeholder_formats;
 mod json_media_types;
 mod multipart_operations;
 mod null_type_objects;
@@ -83,6 +84,11 @@ pub const PASSES: &[Pass] = &[
         name: "defaults_placeholder_formats",
         fixes: "drop placeholder defaults (`\"\"`) on uuid/date/date-time strings",
         run: defaults_placeholder_formats::run,
+    },
+    Pass {
+        name: "defaults_empty_strings",
+        fixes: "drop `default: \"\"` so optional strings are `Option` and not always sent",
+        run: defaults_empty_strings::run,
     },
     Pass {
         name: "json_media_types",

@@ -36,11 +36,11 @@ const DROPPED_SCHEMA_KEYWORDS: [&str; 13] = [
 
 pub fn run(doc: &mut Value) -> PassOutcome {
     let mut out = PassOutcome::default();
-    if let Some(version) = doc.get("openapi").and_then(Value::as_str) {
-        if version.starts_with("3.1") {
-            out.note(format!("openapi {version} declared as 3.0.3"));
-            doc["openapi"] = json!("3.0.3");
-        }
+    if let Some(version) = doc.get("openapi").and_then(Value::as_str)
+        && version.starts_with("3.1")
+    {
+        out.note(format!("openapi {version} declared as 3.0.3"));
+        doc["openapi"] = json!("3.0.3");
     }
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     if let Some(root) = doc.as_object_mut() {
@@ -49,10 +49,10 @@ pub fn run(doc: &mut Value) -> PassOutcome {
                 *counts.entry(key).or_default() += 1;
             }
         }
-        if let Some(Value::Object(license)) = root.get_mut("info").and_then(|i| i.get_mut("license")) {
-            if license.remove("identifier").is_some() {
-                *counts.entry("info.license.identifier").or_default() += 1;
-            }
+        if let Some(Value::Object(license)) = root.get_mut("info").and_then(|i| i.get_mut("license"))
+            && license.remove("identifier").is_some()
+        {
+            *counts.entry("info.license.identifier").or_default() += 1;
         }
     }
     visit_schemas_mut(doc, &mut |schema, _| {
