@@ -6,7 +6,19 @@
 //! test binary, on an ephemeral port, with its output in a log file under `target/`, never an
 //! unread pipe. It exits when its stdin closes, that is when the test process ends, however
 //! it ends. A missing server fails the test loudly; nothing is ever skipped.
+//!
+//! - [`OidcConfig::token_url`]: oidc-provider, a real OAuth2 authorization server;
+//! - [`prism_affiliate_base_url`]: Prism, a spec-validating mock of the affiliate API,
+//!   serving a copy of the document patched by [`prism_patch`], with [`request_violations`]
+//!   to read what it found;
+//! - [`original_document`]: the pinned OpenAPI documents themselves.
 #![deny(missing_docs)]
+
+mod prism;
+mod spec;
+
+pub use prism::{PASSES, Pass, prism_affiliate_base_url, prism_patch, request_violations};
+pub use spec::{document_path, original_document};
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -18,6 +30,13 @@ use std::time::Duration;
 /// The folder holding the npm test servers.
 pub fn servers_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("servers")
+}
+
+/// The folder of the servers' logs and files: `target/test-servers/`, created if needed.
+fn test_servers_dir() -> PathBuf {
+    let dir = spec::workspace_dir().join("target").join("test-servers");
+    std::fs::create_dir_all(&dir).expect("create target/test-servers");
+    dir
 }
 
 /// A server process; dropping the handle is not needed: it ends with the test process.
@@ -58,7 +77,7 @@ impl OidcConfig {
     /// The token endpoint of the (shared) server with this configuration, starting it if
     /// this test binary has not yet.
     pub fn token_url(&self) -> String {
-        let port = shared(self, || {
+        let port = shared(Server::Oidc(self.clone()), || {
             let mut command = node("oidc-server.mjs");
             command
                 .env("OIDC_CLIENT_ID", self.client_id)
@@ -72,10 +91,20 @@ impl OidcConfig {
     }
 }
 
-fn shared(config: &OidcConfig, start: impl FnOnce() -> Running) -> u16 {
-    static SERVERS: OnceLock<Mutex<HashMap<OidcConfig, Running>>> = OnceLock::new();
+/// What identifies a shared server: one process per distinct value, per test binary.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Server {
+    /// oidc-provider with this configuration.
+    Oidc(OidcConfig),
+    /// Prism serving the patched document of this audience.
+    Prism(&'static str),
+}
+
+/// The port of the server `key`, started with `start` unless this test binary already has it.
+fn shared(key: Server, start: impl FnOnce() -> Running) -> u16 {
+    static SERVERS: OnceLock<Mutex<HashMap<Server, Running>>> = OnceLock::new();
     let mut servers = SERVERS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
-    servers.entry(config.clone()).or_insert_with(start).port
+    servers.entry(key).or_insert_with(start).port
 }
 
 fn node(script: &str) -> Command {
@@ -93,9 +122,7 @@ fn node(script: &str) -> Command {
 /// Starts `command`, waits (at most 30 s) for a stdout line starting with `ready_prefix`
 /// followed by the port, and keeps the process for the rest of the test run.
 fn start(mut command: Command, name: &str, ready_prefix: &str) -> Running {
-    let log_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target").join("test-servers");
-    std::fs::create_dir_all(&log_dir).expect("create target/test-servers");
-    let log_path = log_dir.join(format!("{name}-{}.log", std::process::id()));
+    let log_path = test_servers_dir().join(format!("{name}-{}.log", std::process::id()));
     let log = std::fs::File::create(&log_path).expect("create the server log");
     let mut child = command
         .stdin(Stdio::piped())
@@ -110,11 +137,10 @@ fn start(mut command: Command, name: &str, ready_prefix: &str) -> Running {
     std::thread::spawn(move || {
         let mut sent = false;
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if !sent {
-                if let Some(port) = line.strip_prefix(&prefix).and_then(|p| p.trim().parse::<u16>().ok()) {
-                    let _ = ready_tx.send(port);
-                    sent = true;
-                }
+            if !sent && let Some(port) = line.strip_prefix(&prefix).and_then(|p| p.trim().parse::<u16>().ok())
+            {
+                let _ = ready_tx.send(port);
+                sent = true;
             }
         }
     });

@@ -1,0 +1,121 @@
+//! Where the tests find Wink's pinned OpenAPI documents, the same places `cargo xtask` looks.
+//!
+//! The documents are not committed (see `openapi/README.md`); `openapi/wink.lock.toml` pins
+//! their version and hashes. Tests that need a document itself (Prism serves one, the
+//! operation tests enumerate one) read it from the first of these folders, in order:
+//!
+//! 1. the environment variable `WINK_OPENAPI_DIR`, if set (and then only there, as in the
+//!    xtask: a folder given explicitly never silently falls back to another);
+//! 2. `openapi/<version>/` in the workspace, the local copy;
+//! 3. `../shared/openapi/<version>/`, a read-only copy beside the checkout.
+//!
+//! Unlike the xtask, nothing here downloads or checks the sha256 pinned in the lock: the
+//! xtask verifies the documents whenever it reads them (`cargo xtask test` included), so the
+//! harness trusts the folder it finds.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (where `Cargo.toml`, `openapi/` and `target/` are).
+pub(crate) fn workspace_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
+}
+
+/// The pinned Wink API version: `version = "..."` at the top of `openapi/wink.lock.toml`
+/// (equal to `wink_api::api_version()`, which a test checks; read from the lock so the
+/// harness does not depend on the generated client).
+fn pinned_version() -> String {
+    let lock = workspace_dir().join("openapi").join("wink.lock.toml");
+    let text =
+        std::fs::read_to_string(&lock).unwrap_or_else(|e| panic!("cannot read {}: {e}", lock.display()));
+    version_in_lock(&text).unwrap_or_else(|| panic!("no top-level `version = \"...\"` in {}", lock.display()))
+}
+
+/// The value of the first top-level `version = "..."` line (before any table header).
+fn version_in_lock(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with('['))
+        .filter_map(|line| line.strip_prefix("version")?.trim_start().strip_prefix('='))
+        .find_map(|value| Some(value.trim().strip_prefix('"')?.split_once('"')?.0.to_string()))
+}
+
+/// The folders searched for the documents, in order (see the module documentation).
+fn candidate_dirs(env_dir: Option<PathBuf>, version: &str) -> Vec<PathBuf> {
+    match env_dir {
+        Some(dir) => vec![dir],
+        None => {
+            let workspace = workspace_dir();
+            vec![
+                workspace.join("openapi").join(version),
+                workspace.join("..").join("shared").join("openapi").join(version),
+            ]
+        }
+    }
+}
+
+/// Where the original document of `audience` (`<audience>.json`, such as `affiliate.json`)
+/// is; panics with every place it looked when it is nowhere.
+pub fn document_path(audience: &str) -> PathBuf {
+    let env_dir = std::env::var_os("WINK_OPENAPI_DIR").filter(|dir| !dir.is_empty()).map(PathBuf::from);
+    let from_env = env_dir.is_some();
+    let version = pinned_version();
+    let candidates: Vec<PathBuf> = candidate_dirs(env_dir, &version)
+        .into_iter()
+        .map(|dir| dir.join(format!("{audience}.json")))
+        .collect();
+    if let Some(found) = candidates.iter().find(|path| path.is_file()) {
+        return found.clone();
+    }
+    let looked: Vec<String> = candidates.iter().map(|path| format!("  {}", path.display())).collect();
+    panic!(
+        "the Wink OpenAPI document {audience}.json (version {version}) is not where the tests look{}:\n{}\n\
+         fetch the pinned documents with `cargo xtask spec fetch`, or point WINK_OPENAPI_DIR at a folder holding them",
+        if from_env { " (WINK_OPENAPI_DIR is set, so only there)" } else { "" },
+        looked.join("\n")
+    )
+}
+
+/// The original (unpatched) pinned OpenAPI document of `audience` (such as `"affiliate"`),
+/// parsed. Panics with where it looked if it is missing, or if it is not JSON.
+pub fn original_document(audience: &str) -> serde_json::Value {
+    let path = document_path(audience);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lock_version_is_read_from_the_top_level_only() {
+        let lock =
+            "# comment\nversion = \"30.49.0\" # trailing\nsource = \"x\"\n\n[[document]]\nversion = \"1\"\n";
+        assert_eq!(version_in_lock(lock).as_deref(), Some("30.49.0"));
+        assert_eq!(version_in_lock("[[document]]\nversion = \"1\"\n"), None);
+        assert_eq!(version_in_lock("versions = 3\nversion=\"2\""), Some("2".to_string()));
+    }
+
+    #[test]
+    fn the_lock_version_is_the_clients_api_version() {
+        assert_eq!(pinned_version(), wink_api::api_version());
+    }
+
+    #[test]
+    fn an_explicit_folder_is_the_only_candidate() {
+        assert_eq!(
+            candidate_dirs(Some(PathBuf::from("/somewhere")), "1.2.3"),
+            vec![PathBuf::from("/somewhere")]
+        );
+        let defaults = candidate_dirs(None, "1.2.3");
+        assert_eq!(defaults.len(), 2);
+        assert!(defaults[0].ends_with("openapi/1.2.3"), "{defaults:?}");
+        assert!(defaults[1].ends_with("shared/openapi/1.2.3"), "{defaults:?}");
+    }
+
+    #[test]
+    fn the_affiliate_document_is_found_and_is_the_pinned_version() {
+        let document = original_document("affiliate");
+        assert_eq!(document["info"]["version"], pinned_version().as_str());
+    }
+}
