@@ -3,8 +3,9 @@
 //! The generator is run with `HooksMode::Expected`, so each audience's `Client` must have an
 //! implementation; the generated module index invokes [`wink_client_hooks!`] for each one.
 //! `pre` sets the headers the normalisation removed from every operation (`Wink-Version`,
-//! `Accept`), drops progenitor's own `api-version` header (Wink does not use it), and adds
-//! credentials. `exec` sends the request and, for a token source, replays it once with a new
+//! `Accept`), drops progenitor's own `api-version` header (Wink does not use it), refuses a
+//! request whose path has an empty parameter (`/studio//map`: it would reach another endpoint
+//! or none), and adds credentials. `exec` sends the request and, for a token source, replays it once with a new
 //! token when the API answers 401 for an invalid token.
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, WWW_AUTHENTICATE};
@@ -22,11 +23,20 @@ pub const ACCEPT_JSON: HeaderValue = HeaderValue::from_static("application/json"
 /// progenitor's own version header, which Wink does not define.
 const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
-/// Prepares `request` for Wink: headers, then credentials.
+/// Prepares `request` for Wink: path check, headers, then credentials.
 pub(crate) async fn prepare<E>(
+    baseurl: &str,
     context: &ClientContext,
     request: &mut Request,
+    info: &progenitor_client::OperationInfo,
 ) -> Result<(), progenitor_client::Error<E>> {
+    if has_empty_path_parameter(baseurl, request.url().path()) {
+        return Err(progenitor_client::Error::InvalidRequest(format!(
+            "{}: a path parameter is empty (path `{}`)",
+            info.operation_id,
+            request.url().path()
+        )));
+    }
     let headers = request.headers_mut();
     headers.remove(PROGENITOR_API_VERSION);
     headers.insert(WINK_VERSION_HEADER, WINK_VERSION);
@@ -46,6 +56,19 @@ pub(crate) async fn prepare<E>(
         }
     }
     Ok(())
+}
+
+/// Whether `path` (of a URL built as `{baseurl}/api/...`) has an empty segment after the base
+/// URL's own path: no Wink path has one, so it comes from an empty path parameter. A base URL
+/// given with a trailing slash is tolerated.
+fn has_empty_path_parameter(baseurl: &str, path: &str) -> bool {
+    let base_path = baseurl
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("")
+        .trim_end_matches('/');
+    let own = path.strip_prefix(base_path).unwrap_or(path).trim_start_matches('/');
+    own.contains("//") || own.ends_with('/')
 }
 
 /// Sends `request`; with a token source, a 401 that asks for a new token invalidates the
@@ -93,9 +116,9 @@ macro_rules! wink_client_hooks {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
-                $crate::hooks::prepare(&self.inner, request).await
+                $crate::hooks::prepare(&self.baseurl, &self.inner, request, info).await
             }
 
             async fn exec(
@@ -109,3 +132,18 @@ macro_rules! wink_client_hooks {
     };
 }
 pub(crate) use wink_client_hooks;
+
+#[cfg(test)]
+mod tests {
+    use super::has_empty_path_parameter as empty;
+
+    #[test]
+    fn an_empty_path_parameter_is_detected_after_the_base_path() {
+        assert!(!empty("https://api.wink.travel", "/api/managing-entity/me/studio/map/list"));
+        assert!(empty("https://api.wink.travel", "/api/managing-entity//studio/map/list"));
+        assert!(empty("https://api.wink.travel", "/api/managing-entity/me/studio/map/"));
+        assert!(!empty("https://api.wink.travel/", "//api/managing-entity/me/studio/map/list"));
+        assert!(!empty("http://127.0.0.1:9/prefix/", "/prefix//api/x/y"));
+        assert!(empty("http://127.0.0.1:9/prefix", "/prefix/api//y"));
+    }
+}

@@ -252,11 +252,11 @@ impl Inner {
         if let Some(header) = slot.fresh_header(now) {
             return Ok(header);
         }
-        if let Some(token) = slot.current.load().as_ref() {
-            if now < token.hard_at {
-                let _ = self.flight(slot); // starts one background refresh if none is running
-                return Ok(token.header.clone());
-            }
+        if let Some(token) = slot.current.load().as_ref()
+            && now < token.hard_at
+        {
+            let _ = self.flight(slot); // starts one background refresh if none is running
+            return Ok(token.header.clone());
         }
         let result = match self.flight(slot) {
             Ok(flight) => flight.await,
@@ -266,12 +266,11 @@ impl Inner {
             Ok(token) => Ok(token.header.clone()),
             Err(error) => {
                 // A transient outage while the current token is still valid: keep serving it.
-                if error.is_transient() {
-                    if let Some(token) =
+                if error.is_transient()
+                    && let Some(token) =
                         slot.current.load().as_ref().filter(|t| Instant::now() < t.expires_at)
-                    {
-                        return Ok(token.header.clone());
-                    }
+                {
+                    return Ok(token.header.clone());
                 }
                 Err(error)
             }

@@ -119,11 +119,6 @@ impl Workspace {
     pub fn shared_spec_dir(&self, version: &str) -> PathBuf {
         self.root.join("..").join("shared").join("openapi").join(version)
     }
-
-    /// Where generated code goes: `wink-api/src/generated/`.
-    pub fn generated_dir(&self) -> PathBuf {
-        self.root.join("wink-api").join("src").join("generated")
-    }
 }
 
 #[cfg(test)]

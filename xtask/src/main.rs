@@ -12,6 +12,7 @@ mod dependency_policy;
 mod document;
 mod lock;
 mod multipart;
+mod operation_cases;
 mod passes;
 mod regen;
 mod schema_walk;
@@ -83,9 +84,8 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
 fn regen(ws: &Workspace, check: bool, spec_dir: Option<PathBuf>) -> Result<ExitCode> {
     let started = Instant::now();
     let (lock, rendered) = regen::render_workspace(ws, spec_dir)?;
-    let dir = ws.generated_dir();
     if check {
-        let stale = regen::compare(&rendered, &dir, &ws.root)?;
+        let stale = regen::compare(&rendered, &ws.root)?;
         if stale.is_empty() {
             eprintln!("generated code is fresh (Wink API {}, {} files)", lock.version, rendered.files.len());
             return Ok(ExitCode::SUCCESS);
@@ -99,7 +99,7 @@ fn regen(ws: &Workspace, check: bool, spec_dir: Option<PathBuf>) -> Result<ExitC
         );
         return Ok(ExitCode::FAILURE);
     }
-    let changed = regen::write(&rendered, &dir)?;
+    let changed = regen::write(&rendered, &ws.root)?;
     print!("{}", summary(&rendered.report));
     println!("\nWink API {} ({})", lock.version, lock.source);
     for (audience, inventory) in &rendered.inventories {
@@ -107,7 +107,7 @@ fn regen(ws: &Workspace, check: bool, spec_dir: Option<PathBuf>) -> Result<ExitC
     }
     eprintln!(
         "regenerated {} ({} file(s) changed) from Wink API {} in {:.2?}",
-        dir.strip_prefix(&ws.root).unwrap_or(&dir).display(),
+        regen::OUTPUT_DIRS.join(" and "),
         changed,
         lock.version,
         started.elapsed()

@@ -271,10 +271,10 @@ pub fn component_ref_name(reference: &str) -> Option<&str> {
 fn collect_refs(value: &Value, out: &mut BTreeSet<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(r)) = map.get("$ref") {
-                if let Some(name) = component_ref_name(r) {
-                    out.insert(name.replace("~1", "/").replace("~0", "~"));
-                }
+            if let Some(Value::String(r)) = map.get("$ref")
+                && let Some(name) = component_ref_name(r)
+            {
+                out.insert(name.replace("~1", "/").replace("~0", "~"));
             }
             map.values().for_each(|v| collect_refs(v, out));
         }
