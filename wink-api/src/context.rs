@@ -9,8 +9,13 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
 
 use wink_auth::TokenSource;
+
+use crate::retry::RetryPolicy;
 
 /// Adds credentials to an outgoing request, for schemes other than Wink's OAuth2 (for which
 /// [`TokenSource`] is built in).
@@ -46,25 +51,81 @@ pub(crate) enum Credentials {
     Custom(Arc<dyn Authorize>),
 }
 
-/// Per-client state shared by every request of a generated client.
+/// Per-client state shared by every request of a generated client: credentials, the retry
+/// policy, the per-attempt timeout and the `User-Agent`.
 ///
-/// `ClientContext::default()` sends requests without credentials (useful against mocks);
+/// `ClientContext::default()` sends requests without credentials (useful against mocks),
+/// with [`RetryPolicy::default()`], [`DEFAULT_ATTEMPT_TIMEOUT`] and [`default_user_agent`];
 /// a [`TokenSource`] converts into a context (`Client::new(base, source.into())`).
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ClientContext {
     pub(crate) credentials: Credentials,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) user_agent: HeaderValue,
+}
+
+/// How long one attempt may take, from sending to the end of the response headers, unless
+/// the context says otherwise: 30 s. Staging sleeps when idle and its first call can take
+/// about a minute: give a staging client `with_attempt_timeout(Duration::from_secs(90))`.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `wink-rs/<crate version> (api <spec version>)`.
+pub fn default_user_agent() -> HeaderValue {
+    HeaderValue::from_str(&format!("wink-rs/{} (api {})", env!("CARGO_PKG_VERSION"), crate::api_version()))
+        .expect("versions are ASCII")
+}
+
+impl Default for ClientContext {
+    fn default() -> Self {
+        Self {
+            credentials: Credentials::None,
+            retry: RetryPolicy::default(),
+            attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            user_agent: default_user_agent(),
+        }
+    }
 }
 
 impl ClientContext {
     /// A context that authorizes every request with a bearer token from `source`, and replays
     /// a request once with a fresh token when the API answers 401 `invalid_token`.
     pub fn with_token_source(source: TokenSource) -> Self {
-        Self { credentials: Credentials::TokenSource(source) }
+        Self { credentials: Credentials::TokenSource(source), ..Self::default() }
     }
 
     /// A context that authorizes every request with `authorizer`.
     pub fn with_authorizer(authorizer: impl Authorize) -> Self {
-        Self { credentials: Credentials::Custom(Arc::new(authorizer)) }
+        Self { credentials: Credentials::Custom(Arc::new(authorizer)), ..Self::default() }
+    }
+
+    /// The same context with another retry policy.
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The same context with another per-attempt timeout (`None`: only the `reqwest::Client`'s
+    /// own timeout, if any, applies).
+    pub fn with_attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.attempt_timeout = timeout.into();
+        self
+    }
+
+    /// The same context with another `User-Agent`.
+    pub fn with_user_agent(mut self, user_agent: HeaderValue) -> Self {
+        self.user_agent = user_agent;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The per-attempt timeout.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
     }
 }
 
@@ -81,6 +142,11 @@ impl fmt::Debug for ClientContext {
             Credentials::TokenSource(_) => "token source",
             Credentials::Custom(_) => "custom",
         };
-        f.debug_struct("ClientContext").field("credentials", &credentials).finish()
+        f.debug_struct("ClientContext")
+            .field("credentials", &credentials)
+            .field("retry", &self.retry)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
     }
 }

@@ -8,8 +8,9 @@
 //! or none), and adds credentials. `exec` sends the request and, for a token source, replays it once with a new
 //! token when the API answers 401 for an invalid token.
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, WWW_AUTHENTICATE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT, WWW_AUTHENTICATE};
 use reqwest::{Request, Response, StatusCode};
+use tracing::Instrument as _;
 
 use crate::context::{ClientContext, Credentials};
 
@@ -37,10 +38,16 @@ pub(crate) async fn prepare<E>(
             request.url().path()
         )));
     }
+    if request.timeout().is_none() {
+        *request.timeout_mut() = context.attempt_timeout;
+    }
     let headers = request.headers_mut();
     headers.remove(PROGENITOR_API_VERSION);
     headers.insert(WINK_VERSION_HEADER, WINK_VERSION);
     headers.insert(ACCEPT, ACCEPT_JSON);
+    if !headers.contains_key(USER_AGENT) {
+        headers.insert(USER_AGENT, context.user_agent.clone());
+    }
     match &context.credentials {
         Credentials::None => {}
         Credentials::TokenSource(source) => {
@@ -71,10 +78,60 @@ fn has_empty_path_parameter(baseurl: &str, path: &str) -> bool {
     own.contains("//") || own.ends_with('/')
 }
 
-/// Sends `request`; with a token source, a 401 that asks for a new token invalidates the
+/// Sends `request` under a span for the operation, retrying transient failures as the
+/// context's [`RetryPolicy`](crate::RetryPolicy) allows; the span records method, path,
+/// status, attempts, duration and the request id, never headers or bodies.
+pub(crate) async fn execute(
+    client: &reqwest::Client,
+    context: &ClientContext,
+    request: Request,
+    info: &progenitor_client::OperationInfo,
+) -> reqwest::Result<Response> {
+    let span = tracing::info_span!(
+        "wink.request",
+        operation = info.operation_id,
+        method = %request.method(),
+        path = request.url().path(),
+        status = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    );
+    let started = std::time::Instant::now();
+    let result = crate::retry::send_with_retries(&context.retry, request, |attempt| {
+        send_once(client, context, attempt)
+    })
+    .instrument(span.clone())
+    .await;
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    match &result {
+        Ok(response) => {
+            span.record("status", response.status().as_u16());
+            let attempts = response.extensions().get::<crate::retry::Attempts>().map_or(1, |a| a.0);
+            span.record("attempts", attempts);
+            if let Some(id) = request_id(response) {
+                span.record("request_id", id);
+            }
+        }
+        Err(error) => {
+            let _entered = span.enter();
+            tracing::info!(error = %error, "request failed");
+        }
+    }
+    result
+}
+
+/// The request id a response carries, under the names gateways commonly use.
+pub(crate) fn request_id(response: &Response) -> Option<&str> {
+    ["x-request-id", "x-correlation-id", "x-amzn-requestid", "traceparent"]
+        .iter()
+        .find_map(|name| response.headers().get(*name)?.to_str().ok())
+}
+
+/// One attempt; with a token source, a 401 that asks for a new token invalidates the
 /// token it was sent with and replays the request once (when it can be cloned). Concurrent
 /// 401s for one token cause one refresh; 403 and `insufficient_scope` never refresh.
-pub(crate) async fn execute(
+async fn send_once(
     client: &reqwest::Client,
     context: &ClientContext,
     request: Request,
@@ -124,9 +181,44 @@ macro_rules! wink_client_hooks {
             async fn exec(
                 &self,
                 request: reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                $crate::hooks::execute(&self.client, &self.inner, request).await
+                $crate::hooks::execute(&self.client, &self.inner, request, info).await
+            }
+        }
+
+        impl $crate::Audience for $module::Client {
+            const NAME: &'static str = stringify!($module);
+
+            fn from_parts(base_url: &str, http: reqwest::Client, context: $crate::ClientContext) -> Self {
+                Self::new_with_client(base_url, http, context)
+            }
+        }
+
+        impl $module::Client {
+            /// A builder of a client of this audience: environment, credentials, timeouts,
+            /// retries, user agent.
+            pub fn builder() -> $crate::ClientBuilder<Self> {
+                $crate::ClientBuilder::default()
+            }
+
+            /// A copy of this client (same connection pool and credentials) whose requests use
+            /// `policy`: for one call, `client.with_retry_policy(p).some_operation()...`.
+            pub fn with_retry_policy(&self, policy: $crate::RetryPolicy) -> Self {
+                Self::new_with_client(
+                    &self.baseurl,
+                    self.client.clone(),
+                    self.inner.clone().with_retry_policy(policy),
+                )
+            }
+
+            /// A copy of this client whose attempts time out after `timeout`.
+            pub fn with_attempt_timeout(&self, timeout: impl Into<Option<::std::time::Duration>>) -> Self {
+                Self::new_with_client(
+                    &self.baseurl,
+                    self.client.clone(),
+                    self.inner.clone().with_attempt_timeout(timeout),
+                )
             }
         }
     };

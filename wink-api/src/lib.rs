@@ -25,15 +25,19 @@
 //! ```
 #![deny(missing_docs)]
 
+mod builder;
 mod context;
 // Formatted by the generator (prettyplease), never by rustfmt: `--check` compares bytes.
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+mod retry;
 
-pub use context::{Authorize, AuthorizeError, ClientContext};
+pub use builder::{Audience, BuildError, ClientBuilder, Environment};
+pub use context::{Authorize, AuthorizeError, ClientContext, DEFAULT_ATTEMPT_TIMEOUT, default_user_agent};
 pub use generated::*;
 pub use hooks::{ACCEPT_JSON, WINK_VERSION, WINK_VERSION_HEADER};
+pub use retry::{Attempts, RetryPolicy, is_retryable_status};
 pub use wink_auth::{self, TokenSource, TokenSourceConfig};
 
 /// The Wink API version the clients were generated from: the documents' `info.version`.
