@@ -104,28 +104,67 @@ pub(crate) async fn execute(
     .instrument(span.clone())
     .await;
     span.record("duration_ms", started.elapsed().as_millis() as u64);
-    match &result {
-        Ok(response) => {
+    match result {
+        Ok(mut response) => {
             span.record("status", response.status().as_u16());
             let attempts = response.extensions().get::<crate::retry::Attempts>().map_or(1, |a| a.0);
             span.record("attempts", attempts);
-            if let Some(id) = request_id(response) {
+            if let Some(id) = request_id_of(response.headers()) {
                 span.record("request_id", id);
             }
+            response.headers_mut().insert(crate::error::ATTEMPTS_HEADER, HeaderValue::from(attempts));
+            problem_in_place_of_non_json(response).await
         }
         Err(error) => {
             let _entered = span.enter();
             tracing::info!(error = %error, "request failed");
+            Err(error)
         }
     }
-    result
 }
 
-/// The request id a response carries, under the names gateways commonly use.
-pub(crate) fn request_id(response: &Response) -> Option<&str> {
+/// The longest non-JSON error body read (to measure it) before it is replaced.
+const MAX_REPLACED_BODY: usize = 64 * 1024;
+
+/// A 400/401/403 (the statuses Wink documents as `ProblemDetail`) whose body is not JSON
+/// becomes a response with a problem describing it, so the generated code decodes it as a
+/// typed error with its status instead of failing on the body.
+async fn problem_in_place_of_non_json(response: Response) -> reqwest::Result<Response> {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !matches!(status.as_u16(), 400 | 401 | 403) || content_type.contains("json") {
+        return Ok(response);
+    }
+    let mut headers = response.headers().clone();
+    let version = response.version();
+    let mut response = response;
+    let mut length = 0;
+    while let Some(chunk) = response.chunk().await? {
+        length += chunk.len();
+        if length > MAX_REPLACED_BODY {
+            break;
+        }
+    }
+    let body = crate::error::problem_for_non_json(status, &content_type, length);
+    headers.remove(reqwest::header::CONTENT_LENGTH);
+    headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    let mut replaced = http::Response::new(body);
+    *replaced.status_mut() = status;
+    *replaced.version_mut() = version;
+    *replaced.headers_mut() = headers;
+    Ok(Response::from(replaced))
+}
+
+/// The request id in `headers`, under the names gateways commonly use.
+pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<&str> {
     ["x-request-id", "x-correlation-id", "x-amzn-requestid", "traceparent"]
         .iter()
-        .find_map(|name| response.headers().get(*name)?.to_str().ok())
+        .find_map(|name| headers.get(*name)?.to_str().ok())
 }
 
 /// One attempt; with a token source, a 401 that asks for a new token invalidates the

@@ -27,16 +27,20 @@
 
 mod builder;
 mod context;
+mod error;
 // Formatted by the generator (prettyplease), never by rustfmt: `--check` compares bytes.
 #[rustfmt::skip]
 mod generated;
 mod hooks;
+mod pagination;
 mod retry;
 
 pub use builder::{Audience, BuildError, ClientBuilder, Environment};
 pub use context::{Authorize, AuthorizeError, ClientContext, DEFAULT_ATTEMPT_TIMEOUT, default_user_agent};
+pub use error::{ATTEMPTS_HEADER, ApiError, ErrorKind, Problem};
 pub use generated::*;
 pub use hooks::{ACCEPT_JSON, WINK_VERSION, WINK_VERSION_HEADER};
+pub use pagination::{MAX_PAGE_SIZE, Page, items, pages};
 pub use retry::{Attempts, RetryPolicy, is_retryable_status};
 pub use wink_auth::{self, TokenSource, TokenSourceConfig};
 

@@ -224,3 +224,56 @@ async fn requests_carry_the_user_agent() {
     let expected = format!("wink-rs/{} (api 30.49.0)", env!("CARGO_PKG_VERSION"));
     assert_eq!(sent.headers.get("user-agent").unwrap().to_str().unwrap(), expected);
 }
+
+/// The span of each operation says what happened without headers or bodies.
+#[tokio::test]
+async fn each_operation_runs_in_a_span_with_status_and_attempts() {
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = flaky(503, 1, None).await;
+    let client =
+        Client::new(&server.uri(), ClientContext::with_authorizer(SecretBearer).with_retry_policy(quick()));
+    show_maps(&client).await.unwrap();
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains("wink.request"), "{log}");
+    assert!(log.contains("operation=\"show_inventory_maps\""), "{log}");
+    assert!(log.contains("method=GET") && log.contains("status=200") && log.contains("attempts=2"), "{log}");
+    assert!(!log.contains("span-secret") && !log.contains("uniqueId"), "no headers or bodies: {log}");
+}
+
+struct SecretBearer;
+
+impl wink_api::Authorize for SecretBearer {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), wink_api::AuthorizeError>> + Send + 'a>>
+    {
+        Box::pin(async move {
+            let value = reqwest::header::HeaderValue::from_static("Bearer span-secret");
+            request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
+            Ok(())
+        })
+    }
+}
