@@ -11,7 +11,7 @@ use wink_api::affiliate::types::{
     InventoryMapManagingEntity, InventoryMapManagingEntityType, InventoryMapManagingEntityTypeKnown,
     ProblemDetail,
 };
-use wink_api::{Authorize, AuthorizeError, ClientContext};
+use wink_api::{Authorize, AuthorizeError, BearerToken, ClientContext};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -90,21 +90,6 @@ async fn every_request_carries_wink_version_and_accept_and_no_progenitor_version
     assert!(requests[0].headers.get("authorization").is_none());
 }
 
-struct StaticBearer(&'static str);
-
-impl Authorize for StaticBearer {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-    ) -> Pin<Box<dyn Future<Output = Result<(), AuthorizeError>> + Send + 'a>> {
-        Box::pin(async move {
-            let value = format!("Bearer {}", self.0).parse().unwrap();
-            request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
-            Ok(())
-        })
-    }
-}
-
 struct FailingAuthorizer;
 
 impl Authorize for FailingAuthorizer {
@@ -119,7 +104,7 @@ impl Authorize for FailingAuthorizer {
 #[tokio::test]
 async fn the_context_authorizer_adds_credentials_to_every_request() {
     let server = serve_maps(json!([])).await;
-    let c = client(&server, ClientContext::with_authorizer(StaticBearer("t0ken")));
+    let c = client(&server, ClientContext::with_authorizer(BearerToken::new("t0ken").unwrap()));
     c.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap();
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests[0].headers.get("authorization").unwrap(), "Bearer t0ken");
@@ -191,8 +176,10 @@ async fn multipart_uploads_exist_and_go_through_the_same_hooks() {
         .respond_with(ResponseTemplate::new(400).set_body_json(problem))
         .mount(&server)
         .await;
-    let supplier =
-        wink_api::supplier::Client::new(&server.uri(), ClientContext::with_authorizer(StaticBearer("t")));
+    let supplier = wink_api::supplier::Client::new(
+        &server.uri(),
+        ClientContext::with_authorizer(BearerToken::new("t").unwrap()),
+    );
     let part = reqwest::multipart::Part::bytes(b"\x89PNG fake".to_vec()).file_name("pool.png");
     let err = supplier.upload_spa_media("me", "spa-1", vec![part]).await.unwrap_err();
     assert!(

@@ -3,34 +3,20 @@
 //! caller as a typed error carrying what was wrong (here Prism's findings, checked against the
 //! spec).
 
-use std::future::Future;
-use std::pin::Pin;
-
 use progenitor_client::Error;
 use serde_json::json;
 use wink_api::affiliate::{Client, types};
-use wink_api::{Authorize, AuthorizeError, ClientContext};
+use wink_api::{BearerToken, ClientContext};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
 
-struct StaticBearer;
-
-impl Authorize for StaticBearer {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-    ) -> Pin<Box<dyn Future<Output = Result<(), AuthorizeError>> + Send + 'a>> {
-        Box::pin(async move {
-            let value = reqwest::header::HeaderValue::from_static("Bearer invalid-requests");
-            request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
-            Ok(())
-        })
-    }
+fn token() -> BearerToken {
+    BearerToken::new("invalid-requests").expect("a valid header value")
 }
 
 async fn recorder() -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
-    let client = Client::new(&server.uri(), ClientContext::with_authorizer(StaticBearer));
+    let client = Client::new(&server.uri(), ClientContext::with_authorizer(token()));
     (server, client)
 }
 
@@ -74,7 +60,7 @@ async fn a_missing_path_parameter_or_required_body_field_is_refused_before_sendi
 #[tokio::test]
 async fn a_rejection_by_the_server_is_a_typed_error_response() {
     let client =
-        Client::new(&wink_tests::prism_affiliate_base_url(), ClientContext::with_authorizer(StaticBearer));
+        Client::new(&wink_tests::prism_affiliate_base_url(), ClientContext::with_authorizer(token()));
     let body: types::UpsertManagedSocialSettingsRequestManagingEntity = serde_json::from_value(json!({
         "customizationIdentifier": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
         "notificationEmail": "not-an-email",

@@ -29,6 +29,36 @@ pub trait Authorize: Send + Sync + 'static {
     ) -> Pin<Box<dyn Future<Output = Result<(), AuthorizeError>> + Send + 'a>>;
 }
 
+/// A fixed bearer token: one issued elsewhere (a gateway, a test), sent as
+/// `Authorization: Bearer <token>` on every request, never refreshed, never shown by `Debug`.
+#[derive(Clone)]
+pub struct BearerToken(HeaderValue);
+
+impl BearerToken {
+    /// A token; `None` if it cannot be a header value (control characters).
+    pub fn new(token: &str) -> Option<Self> {
+        let mut value = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+        value.set_sensitive(true);
+        Some(Self(value))
+    }
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BearerToken([redacted])")
+    }
+}
+
+impl Authorize for BearerToken {
+    fn authorize<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> Pin<Box<dyn Future<Output = Result<(), AuthorizeError>> + Send + 'a>> {
+        request.headers_mut().insert(reqwest::header::AUTHORIZATION, self.0.clone());
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
 /// Why credentials could not be added to a request.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("cannot authorize the request: {message}")]

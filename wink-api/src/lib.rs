@@ -36,7 +36,9 @@ mod pagination;
 mod retry;
 
 pub use builder::{Audience, BuildError, ClientBuilder, Environment};
-pub use context::{Authorize, AuthorizeError, ClientContext, DEFAULT_ATTEMPT_TIMEOUT, default_user_agent};
+pub use context::{
+    Authorize, AuthorizeError, BearerToken, ClientContext, DEFAULT_ATTEMPT_TIMEOUT, default_user_agent,
+};
 pub use error::{ATTEMPTS_HEADER, ApiError, ErrorKind, Problem};
 pub use generated::*;
 pub use hooks::{ACCEPT_JSON, WINK_VERSION, WINK_VERSION_HEADER};

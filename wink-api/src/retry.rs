@@ -13,11 +13,10 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use backon::{BackoffBuilder as _, ExponentialBuilder, Retryable as _};
 use rand::Rng as _;
-use reqwest::header::RETRY_AFTER;
 use reqwest::{Method, Request, Response, StatusCode};
 
 /// When and how often a request is retried; see the module documentation for what counts as
@@ -148,7 +147,7 @@ where
         .adjust(|failure, delay| {
             let delay = delay?;
             if let Failure::Status(response) = failure
-                && let Some(asked) = retry_after(response)
+                && let Some(asked) = wink_auth::retry_after(response.headers())
             {
                 return (asked <= policy.max_retry_after).then_some(asked);
             }
@@ -168,16 +167,6 @@ where
     };
     response.extensions_mut().insert(Attempts(attempts.load(Ordering::Relaxed)));
     Ok(response)
-}
-
-/// `Retry-After` as a delay from now: delta-seconds or an HTTP date.
-fn retry_after(response: &Response) -> Option<Duration> {
-    let value = response.headers().get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]

@@ -252,28 +252,15 @@ async fn each_operation_runs_in_a_span_with_status_and_attempts() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let server = flaky(503, 1, None).await;
-    let client =
-        Client::new(&server.uri(), ClientContext::with_authorizer(SecretBearer).with_retry_policy(quick()));
+    let client = Client::new(
+        &server.uri(),
+        ClientContext::with_authorizer(wink_api::BearerToken::new("span-secret").unwrap())
+            .with_retry_policy(quick()),
+    );
     show_maps(&client).await.unwrap();
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(log.contains("wink.request"), "{log}");
     assert!(log.contains("operation=\"show_inventory_maps\""), "{log}");
     assert!(log.contains("method=GET") && log.contains("status=200") && log.contains("attempts=2"), "{log}");
     assert!(!log.contains("span-secret") && !log.contains("uniqueId"), "no headers or bodies: {log}");
-}
-
-struct SecretBearer;
-
-impl wink_api::Authorize for SecretBearer {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), wink_api::AuthorizeError>> + Send + 'a>>
-    {
-        Box::pin(async move {
-            let value = reqwest::header::HeaderValue::from_static("Bearer span-secret");
-            request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
-            Ok(())
-        })
-    }
 }

@@ -125,8 +125,9 @@ fn is_oauth_error(body: &[u8]) -> bool {
         .is_some_and(|v| v.get("error").is_some_and(|e| e.is_string()))
 }
 
-/// `Retry-After` as delay-seconds or an HTTP date.
-pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+/// `Retry-After` as a delay from now (delay-seconds or an HTTP date; a date in the past is
+/// zero). Shared with wink-api's retries of API requests.
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

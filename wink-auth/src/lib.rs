@@ -46,4 +46,5 @@ pub use config::{
     TokenSourceConfig, TokenSourceConfigBuilder,
 };
 pub use error::AuthError;
+pub use http_client::retry_after;
 pub use source::{ScopeSet, TokenSource};

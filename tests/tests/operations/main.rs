@@ -13,7 +13,7 @@ use std::pin::Pin;
 use progenitor_client::{Error, ResponseValue};
 use serde::de::DeserializeOwned;
 use wink_api::affiliate::Client;
-use wink_api::{Authorize, AuthorizeError, ClientContext};
+use wink_api::{BearerToken, ClientContext};
 
 /// Declares the tests of one operation: `conforms` (Prism) and `wire` (snapshot).
 macro_rules! operation_case {
@@ -119,23 +119,12 @@ fn truncate(mut text: String) -> String {
 }
 
 /// A fixed bearer token: Prism only checks that one is present.
-struct StaticBearer;
-
-impl Authorize for StaticBearer {
-    fn authorize<'a>(
-        &'a self,
-        request: &'a mut reqwest::Request,
-    ) -> Pin<Box<dyn Future<Output = Result<(), AuthorizeError>> + Send + 'a>> {
-        Box::pin(async move {
-            let value = reqwest::header::HeaderValue::from_static("Bearer conformance-token");
-            request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
-            Ok(())
-        })
-    }
+fn token() -> BearerToken {
+    BearerToken::new("conformance-token").expect("a valid header value")
 }
 
 fn prism_client() -> Client {
-    Client::new(&wink_tests::prism_affiliate_base_url(), ClientContext::with_authorizer(StaticBearer))
+    Client::new(&wink_tests::prism_affiliate_base_url(), ClientContext::with_authorizer(token()))
 }
 
 /// The request conforms (Prism reports no request violation) and the response decodes.
@@ -175,7 +164,7 @@ async fn wire_snapshot(case: &Case, call: Call) {
     use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
-    let client = Client::new(&server.uri(), ClientContext::with_authorizer(StaticBearer));
+    let client = Client::new(&server.uri(), ClientContext::with_authorizer(token()));
     let _ = call(&client).await;
     let requests = server.received_requests().await.expect("recording is on");
     assert_eq!(requests.len(), 1, "{}: expected exactly one request", case.operation_id);
