@@ -79,19 +79,25 @@ fn has_empty_path_parameter(baseurl: &str, path: &str) -> bool {
 }
 
 /// Sends `request` under a span for the operation, retrying transient failures as the
-/// context's [`RetryPolicy`](crate::RetryPolicy) allows; the span records method, path,
-/// status, attempts, duration and the request id, never headers or bodies.
+/// context's [`RetryPolicy`](crate::RetryPolicy) allows; the span records method, path
+/// template, status, attempts, duration and the request id, never headers or bodies.
 pub(crate) async fn execute(
     client: &reqwest::Client,
     context: &ClientContext,
     request: Request,
     info: &progenitor_client::OperationInfo,
+    operation_paths: &[(&str, &'static str)],
 ) -> reqwest::Result<Response> {
+    // The path template (`/api/managing-entity/{managingEntityIdentifier}/...`), not the
+    // request's path: spans group by operation and carry no identifiers.
+    let template = operation_paths
+        .binary_search_by_key(&info.operation_id, |(id, _)| id)
+        .map_or("(unknown)", |i| operation_paths[i].1);
     let span = tracing::info_span!(
         "wink.request",
         operation = info.operation_id,
         method = %request.method(),
-        path = request.url().path(),
+        path = template,
         status = tracing::field::Empty,
         attempts = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
@@ -222,7 +228,8 @@ macro_rules! wink_client_hooks {
                 request: reqwest::Request,
                 info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                $crate::hooks::execute(&self.client, &self.inner, request, info).await
+                $crate::hooks::execute(&self.client, &self.inner, request, info, $module::OPERATION_PATHS)
+                    .await
             }
         }
 

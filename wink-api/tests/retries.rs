@@ -24,7 +24,7 @@ fn client(server: &MockServer, policy: RetryPolicy) -> Client {
 
 /// `GET MAPS` answers `status` `failures` times, then 200 `[]`.
 async fn flaky(status: u16, failures: u64, retry_after: Option<&str>) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     // A ProblemDetail body, so that documented 4xx statuses decode as `ErrorResponse`.
     let mut failure = ResponseTemplate::new(status)
         .set_body_json(serde_json::json!({"title": "failure", "status": status}));
@@ -83,7 +83,7 @@ async fn a_non_retryable_status_returns_at_once() {
 }
 
 async fn search_server(failures: u64) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .and(path(SEARCH))
         .respond_with(ResponseTemplate::new(503))
@@ -158,7 +158,7 @@ async fn retry_after_beyond_the_cap_ends_the_retries() {
 
 #[tokio::test]
 async fn a_timed_out_attempt_is_retried() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path(MAPS))
         .respond_with(
@@ -179,7 +179,7 @@ async fn a_timed_out_attempt_is_retried() {
     show_maps(&client).await.unwrap();
     assert_eq!(requests(&server).await, 2);
 
-    let only_slow = MockServer::start().await;
+    let only_slow = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&only_slow)
@@ -262,5 +262,9 @@ async fn each_operation_runs_in_a_span_with_status_and_attempts() {
     assert!(log.contains("wink.request"), "{log}");
     assert!(log.contains("operation=\"show_inventory_maps\""), "{log}");
     assert!(log.contains("method=GET") && log.contains("status=200") && log.contains("attempts=2"), "{log}");
+    assert!(
+        log.contains("path=\"/api/managing-entity/{managingEntityIdentifier}/studio/map/list\""),
+        "{log}"
+    );
     assert!(!log.contains("span-secret") && !log.contains("uniqueId"), "no headers or bodies: {log}");
 }

@@ -101,8 +101,38 @@ fn run_progenitor(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream,
 pub fn generate(file: &str, doc: &NormalisedDocument) -> Result<syn::File, CodegenError> {
     let tokens = run_progenitor(&doc.spec).map_err(|message| locate_failure(file, &doc.spec, message))?;
     let extra = crate::multipart::generate(file, &doc.json)?;
-    syn::parse2::<syn::File>(quote!(#tokens #extra))
+    let paths = operation_paths(&doc.json);
+    syn::parse2::<syn::File>(quote!(#tokens #extra #paths))
         .map_err(|e| CodegenError::Unparsable { file: file.to_string(), message: e.to_string() })
+}
+
+/// `OPERATION_PATHS`: each operation's id (as progenitor's `OperationInfo` names it, snake
+/// case) and its path template, sorted by id, so the hooks can name the template in their
+/// span without the request's concrete ids.
+fn operation_paths(doc: &serde_json::Value) -> proc_macro2::TokenStream {
+    use heck::ToSnakeCase as _;
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc.get("paths").and_then(|p| p.as_object()).into_iter().flatten() {
+        for op in item.as_object().into_iter().flatten().map(|(_, op)| op) {
+            if let Some(id) = op.get("operationId").and_then(|id| id.as_str()) {
+                rows.push((id.to_snake_case(), path.clone()));
+            }
+        }
+    }
+    for op in doc.get(crate::passes::MULTIPART_EXTENSION).and_then(|m| m.as_array()).into_iter().flatten() {
+        if let (Some(id), Some(path)) =
+            (op.get("operationId").and_then(|v| v.as_str()), op.get("path").and_then(|v| v.as_str()))
+        {
+            rows.push((id.to_snake_case(), path.to_string()));
+        }
+    }
+    rows.sort();
+    rows.dedup_by(|a, b| a.0 == b.0);
+    let (ids, paths): (Vec<_>, Vec<_>) = rows.into_iter().unzip();
+    quote! {
+        /// Each operation's `OperationInfo` id and path template, sorted by id.
+        pub const OPERATION_PATHS: &[(&str, &str)] = &[#((#ids, #paths)),*];
+    }
 }
 
 /// Formats a file with prettyplease, behind the "generated" header lines.

@@ -403,6 +403,31 @@ mod tests {
         }
     }
 
+    /// The hooks find each operation's path template by the id progenitor puts in
+    /// `OperationInfo`; every such id must be in `OPERATION_PATHS`.
+    #[test]
+    fn every_operation_info_id_has_a_path_template() {
+        for (name, content) in &fresh().files {
+            let Some(table_at) = content.find("pub const OPERATION_PATHS") else {
+                assert!(!content.contains("OperationInfo {"), "{}: no OPERATION_PATHS", name.display());
+                continue;
+            };
+            let table = &content[table_at..];
+            let ids: Vec<&str> = content
+                .match_indices("operation_id: \"")
+                .filter_map(|(at, m)| content[at + m.len()..].split('"').next())
+                .collect();
+            assert!(!ids.is_empty(), "{}", name.display());
+            for id in ids {
+                assert!(
+                    table.contains(&format!("\"{id}\",")),
+                    "{}: `{id}` has no path template",
+                    name.display()
+                );
+            }
+        }
+    }
+
     #[test]
     fn two_renders_are_byte_identical() {
         let (_, again) = render_workspace(&Workspace::current(), None).unwrap();

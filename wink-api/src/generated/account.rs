@@ -98422,3 +98422,188 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Each operation's `OperationInfo` id and path template, sorted by id.
+pub const OPERATION_PATHS: &[(&str, &str)] = &[
+    ("add_bank_account", "/api/managing-entity/{managingEntityIdentifier}/bank-account"),
+    (
+        "add_revolut_payout_account",
+        "/api/managing-entity/{managingEntityIdentifier}/revolut-payout-account",
+    ),
+    (
+        "create_agent_booking",
+        "/api/managing-entity/{managingEntityIdentifier}/booking/agent",
+    ),
+    (
+        "create_application",
+        "/api/managing-entity/{managingEntityIdentifier}/application",
+    ),
+    (
+        "create_customization",
+        "/api/managing-entity/{managingEntityIdentifier}/studio/customization",
+    ),
+    ("create_webhook", "/api/managing-entity/{managingEntityIdentifier}/webhook"),
+    (
+        "delete_application",
+        "/api/managing-entity/{managingEntityIdentifier}/application/{id}",
+    ),
+    ("delete_webhook", "/api/managing-entity/{managingEntityIdentifier}/webhook/{id}"),
+    (
+        "estimate_fees",
+        "/api/managing-entity/{managingEntityIdentifier}/payment/withdrawal/estimate",
+    ),
+    (
+        "get_available_balance",
+        "/api/managing-entity/{managingEntityIdentifier}/payment/ledger/balance",
+    ),
+    (
+        "get_transaction_history",
+        "/api/managing-entity/{managingEntityIdentifier}/payment/ledger/transactions",
+    ),
+    (
+        "get_withdrawal",
+        "/api/managing-entity/{managingEntityIdentifier}/payment/withdrawal/{withdrawalId}",
+    ),
+    (
+        "get_withdrawal_history",
+        "/api/managing-entity/{managingEntityIdentifier}/payment/withdrawal",
+    ),
+    (
+        "initiate_withdrawal",
+        "/api/managing-entity/{managingEntityIdentifier}/payment/withdrawal",
+    ),
+    ("invite_manager", "/api/managing-entity/{managingEntityIdentifier}/manager/invite"),
+    ("is_managing_entity_name_unique", "/api/managing-entity-name-check"),
+    ("is_name_unique", "/api/managing-entity/name"),
+    ("is_unique_id_unique", "/api/managing-entity-unique-id-check"),
+    ("is_url_name_unique", "/api/managing-entity-url-name-check"),
+    (
+        "load_application",
+        "/api/managing-entity/{managingEntityIdentifier}/application/{id}",
+    ),
+    ("load_webhook", "/api/managing-entity/{managingEntityIdentifier}/webhook/{id}"),
+    ("register_managing_entity", "/api/managing-entity"),
+    ("register_managing_entity_from_wink_links", "/api/managing-entity/winklinks"),
+    (
+        "remove_bank_account",
+        "/api/managing-entity/{managingEntityIdentifier}/bank-account/{bankAccountIdentifier}",
+    ),
+    (
+        "remove_company_user",
+        "/api/managing-entity/{managingEntityIdentifier}/manager/{email}",
+    ),
+    (
+        "remove_customization",
+        "/api/managing-entity/{managingEntityIdentifier}/studio/customization/{customizationIdentifier}",
+    ),
+    (
+        "remove_manager_agency",
+        "/api/managing-entity/{managingEntityIdentifier}/manager/agency",
+    ),
+    (
+        "remove_notification",
+        "/api/managing-entity/{managingEntityIdentifier}/message/{messageIdentifier}",
+    ),
+    (
+        "remove_revolut_payout_account",
+        "/api/managing-entity/{managingEntityIdentifier}/revolut-payout-account/{revolutPayoutAccountIdentifier}",
+    ),
+    (
+        "revoke_application",
+        "/api/managing-entity/{managingEntityIdentifier}/application/{id}/revoke",
+    ),
+    ("show_accessible_managing_entities", "/api/managing-entity/list"),
+    ("show_accessible_managing_entities_by_state", "/api/managing-entity/grid"),
+    (
+        "show_aggregate_cancellation_data",
+        "/api/managing-entity/{managingEntityIdentifier}/booking/aggregate/cancellation",
+    ),
+    (
+        "show_aggregate_funds",
+        "/api/managing-entity/{managingEntityIdentifier}/booking/funds",
+    ),
+    (
+        "show_application_configuration",
+        "/api/managing-entity/{managingEntityIdentifier}/studio/customization/{customizationIdentifier}",
+    ),
+    (
+        "show_application_configurations_by_owner",
+        "/api/managing-entity/{managingEntityIdentifier}/studio/customization/list",
+    ),
+    (
+        "show_applications",
+        "/api/managing-entity/{managingEntityIdentifier}/application/list",
+    ),
+    (
+        "show_available_funds",
+        "/api/managing-entity/{managingEntityIdentifier}/booking/aggregate/beneficiary/available-funds",
+    ),
+    (
+        "show_beneficiary_payment_amounts",
+        "/api/managing-entity/{managingEntityIdentifier}/booking/aggregate/beneficiary",
+    ),
+    (
+        "show_booking_grid",
+        "/api/managing-entity/{managingEntityIdentifier}/booking/grid",
+    ),
+    ("show_managing_entities", "/api/managing-entity/list/all"),
+    ("show_managing_entity", "/api/managing-entity/{managingEntityIdentifier}"),
+    (
+        "show_notification",
+        "/api/managing-entity/{managingEntityIdentifier}/message/{messageIdentifier}",
+    ),
+    (
+        "show_notifications",
+        "/api/managing-entity/{managingEntityIdentifier}/message/list",
+    ),
+    (
+        "show_primary_application_configuration",
+        "/api/managing-entity/{managingEntityIdentifier}/studio/customization",
+    ),
+    (
+        "show_unprovisioned_managing_entities_by_state",
+        "/api/managing-entity/unprovisioned",
+    ),
+    (
+        "show_unread_message_count",
+        "/api/managing-entity/{managingEntityIdentifier}/message/count",
+    ),
+    (
+        "show_webhook_events",
+        "/api/managing-entity/{managingEntityIdentifier}/webhook/event/list",
+    ),
+    ("show_webhooks", "/api/managing-entity/{managingEntityIdentifier}/webhook/list"),
+    (
+        "update_application",
+        "/api/managing-entity/{managingEntityIdentifier}/application/{id}",
+    ),
+    (
+        "update_company_online_presence",
+        "/api/managing-entity/{managingEntityIdentifier}/online-presence",
+    ),
+    (
+        "update_customization",
+        "/api/managing-entity/{managingEntityIdentifier}/studio/customization/{customizationIdentifier}",
+    ),
+    (
+        "update_manager_agency",
+        "/api/managing-entity/{managingEntityIdentifier}/manager/agency",
+    ),
+    (
+        "update_manager_grants",
+        "/api/managing-entity/{managingEntityIdentifier}/manager/{managerUserIdentifier}/grants",
+    ),
+    (
+        "update_managing_entity_status",
+        "/api/managing-entity/{managingEntityIdentifier}/status",
+    ),
+    ("update_profile", "/api/managing-entity/{managingEntityIdentifier}/profile"),
+    ("update_webhook", "/api/managing-entity/{managingEntityIdentifier}/webhook/{id}"),
+    (
+        "upsert_bank_account",
+        "/api/managing-entity/{managingEntityIdentifier}/bank-account/{bankAccountIdentifier}",
+    ),
+    (
+        "upsert_revolut_payout_account",
+        "/api/managing-entity/{managingEntityIdentifier}/revolut-payout-account/{revolutPayoutAccountIdentifier}",
+    ),
+];

@@ -94098,3 +94098,68 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Each operation's `OperationInfo` id and path template, sorted by id.
+pub const OPERATION_PATHS: &[(&str, &str)] = &[
+    ("add_cart_item", "/api/shopping-cart/{shoppingCartIdentifier}"),
+    ("cancel_booking", "/api/booking/{bookingIdentifier}"),
+    (
+        "cancel_booking_as_travel_agent",
+        "/api/managing-entity/{managingEntityIdentifier}/travel-agent/booking/{bookingIdentifier}",
+    ),
+    ("cancel_group_booking", "/api/booking/group/{groupIdentifier}"),
+    (
+        "create_agent_booking",
+        "/api/managing-entity/{managingEntityIdentifier}/booking/agent",
+    ),
+    ("create_cart", "/api/shopping-cart"),
+    ("delete_cart", "/api/shopping-cart/{shoppingCartIdentifier}"),
+    (
+        "delete_cart_item",
+        "/api/shopping-cart/{shoppingCartIdentifier}/item/{shoppingCartItemIdentifier}",
+    ),
+    (
+        "delete_cart_item_ancillary",
+        "/api/shopping-cart/{shoppingCartIdentifier}/item/{shoppingCartItemIdentifier}/ancillary/{shoppingCartItemAncillaryIdentifier}",
+    ),
+    ("delete_carts", "/api/shopping-cart"),
+    ("deprecated_create_agent_booking", "/api/booking/agent"),
+    ("direct_checkout", "/api/checkout"),
+    ("empty_cart", "/api/shopping-cart/{shoppingCartIdentifier}/empty"),
+    ("notify_property", "/api/inventory/unavailable"),
+    ("populate_review", "/api/booking/{bookingIdentifier}/review/questions"),
+    ("preview_booking_refund", "/api/booking/{bookingIdentifier}/refund-preview"),
+    ("preview_group_refund", "/api/booking/group/{groupIdentifier}/refund-preview"),
+    ("resend_booking_confirmation_email", "/api/booking/{bookingIdentifier}/resend"),
+    (
+        "resend_booking_confirmation_email_as_travel_agent",
+        "/api/managing-entity/{managingEntityIdentifier}/travel-agent/booking/{bookingIdentifier}/resend",
+    ),
+    ("show_booking", "/api/booking/{bookingIdentifier}"),
+    (
+        "show_booking_as_travel_agent",
+        "/api/managing-entity/{managingEntityIdentifier}/travel-agent/booking/{bookingIdentifier}",
+    ),
+    ("show_booking_by_transaction_id", "/api/booking/tx/{stripeSessionIdentifier}"),
+    ("show_booking_grid", "/api/booking/grid"),
+    (
+        "show_booking_grid_as_travel_agent",
+        "/api/managing-entity/{managingEntityIdentifier}/travel-agent/booking/grid",
+    ),
+    ("show_bookings", "/api/booking/list"),
+    ("show_bookings_by_group_id", "/api/booking/group/{groupIdentifier}"),
+    ("show_bookings_by_review_state", "/api/booking/review/list"),
+    ("show_bookings_by_state", "/api/booking/state"),
+    ("show_cart", "/api/shopping-cart/{shoppingCartIdentifier}"),
+    ("show_carts", "/api/shopping-cart/list"),
+    ("show_customization_by_client_id", "/api/public/configuration/client/{clientId}"),
+    ("show_customization_by_client_id_header", "/api/public/configuration/client"),
+    ("show_customization_by_id", "/api/public/configuration/{identifier}"),
+    ("show_customization_by_url_name", "/api/public/configuration/url-name/{urlName}"),
+    ("show_profile", "/api/profile"),
+    ("submit_review", "/api/booking/{bookingIdentifier}/review"),
+    (
+        "update_cart_item",
+        "/api/shopping-cart/{shoppingCartIdentifier}/item/{shoppingCartItemIdentifier}",
+    ),
+    ("update_profile", "/api/profile"),
+];

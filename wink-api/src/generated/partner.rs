@@ -4765,3 +4765,25 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// Each operation's `OperationInfo` id and path template, sorted by id.
+pub const OPERATION_PATHS: &[(&str, &str)] = &[
+    ("ping", "/api/channel-manager/ping"),
+    ("show_properties", "/api/channel-manager/property/list"),
+    ("show_property", "/api/managing-entity/{managingEntityIdentifier}/channel-manager"),
+    (
+        "show_property_booking",
+        "/api/managing-entity/{managingEntityIdentifier}/channel-manager/booking/{bookingIdentifier}",
+    ),
+    (
+        "show_property_bookings",
+        "/api/managing-entity/{managingEntityIdentifier}/channel-manager/booking/list",
+    ),
+    (
+        "show_property_room_rates",
+        "/api/managing-entity/{managingEntityIdentifier}/channel-manager/master-rate/{masterRateIdentifier}",
+    ),
+    (
+        "update_rates",
+        "/api/managing-entity/{managingEntityIdentifier}/channel-manager/master-rate/{masterRateIdentifier}",
+    ),
+];
