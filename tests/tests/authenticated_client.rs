@@ -13,7 +13,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const MAPS: &str = "/api/managing-entity/me/studio/map/list";
 
 async fn token_server() -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     for (token, times) in [("tok-1", Some(1)), ("tok-2", None)] {
         let mock = Mock::given(method("POST")).and(path("/oauth2/token")).respond_with(
             ResponseTemplate::new(200)
@@ -55,7 +55,7 @@ async fn count(server: &MockServer) -> usize {
 
 #[tokio::test]
 async fn every_request_carries_the_cached_bearer_token() {
-    let (tokens, api) = (token_server().await, MockServer::start().await);
+    let (tokens, api) = (token_server().await, MockServer::builder().start().await);
     api_answering("tok-1", ResponseTemplate::new(200).set_body_json(json!([])), &api).await;
     let client = wink_api::affiliate::Client::new(&api.uri(), source(&tokens).into());
     for _ in 0..5 {
@@ -67,7 +67,7 @@ async fn every_request_carries_the_cached_bearer_token() {
 
 #[tokio::test]
 async fn a_burst_of_401s_causes_one_refresh_and_each_request_is_replayed_once() {
-    let (tokens, api) = (token_server().await, MockServer::start().await);
+    let (tokens, api) = (token_server().await, MockServer::builder().start().await);
     api_answering("tok-1", ResponseTemplate::new(401), &api).await;
     api_answering("tok-2", ResponseTemplate::new(200).set_body_json(json!([])), &api).await;
     let source = source(&tokens);
@@ -96,7 +96,7 @@ async fn an_invalid_token_challenge_refreshes_but_insufficient_scope_and_403_do_
         ),
         (ResponseTemplate::new(403), false),
     ] {
-        let (tokens, api) = (token_server().await, MockServer::start().await);
+        let (tokens, api) = (token_server().await, MockServer::builder().start().await);
         api_answering("tok-1", response, &api).await;
         api_answering("tok-2", ResponseTemplate::new(200).set_body_json(json!([])), &api).await;
         let client = wink_api::affiliate::Client::new(&api.uri(), source(&tokens).into());
@@ -109,7 +109,7 @@ async fn an_invalid_token_challenge_refreshes_but_insufficient_scope_and_403_do_
 
 #[tokio::test]
 async fn a_refused_token_request_fails_the_call_before_anything_is_sent() {
-    let (tokens, api) = (MockServer::start().await, MockServer::start().await);
+    let (tokens, api) = (MockServer::builder().start().await, MockServer::builder().start().await);
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})))
         .mount(&tokens)

@@ -46,7 +46,7 @@ fn map(overrides: serde_json::Value) -> serde_json::Value {
 
 /// A server answering `GET MAPS` with `response`.
 async fn serve(response: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET")).and(path(MAPS)).respond_with(response).mount(&server).await;
     server
 }
@@ -72,7 +72,7 @@ async fn list_maps(
 
 #[tokio::test]
 async fn every_request_carries_wink_version_and_accept_and_no_progenitor_version() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET"))
         .and(path(MAPS))
         .and(header("wink-version", "2.0"))
@@ -169,7 +169,7 @@ async fn an_html_500_reaches_the_caller_raw_with_its_body() {
 
 #[tokio::test]
 async fn multipart_uploads_exist_and_go_through_the_same_hooks() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let problem = json!({"title": "Unsupported", "status": 400});
     Mock::given(method("POST"))
         .and(path("/api/managing-entity/me/extranet/facility/spa/spa-1/multimedia"))

@@ -14,7 +14,7 @@ fn token() -> BearerToken {
 }
 
 async fn recorder() -> (MockServer, Client) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
     let client = Client::new(&server.uri(), ClientContext::with_authorizer(token()));
     (server, client)

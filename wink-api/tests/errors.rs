@@ -11,7 +11,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const MAPS: &str = "/api/managing-entity/me/studio/map/list";
 
 async fn call(response: ResponseTemplate) -> (ApiError, MockServer) {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("GET")).and(path(MAPS)).respond_with(response).mount(&server).await;
     let policy = RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(2));
     let client = Client::new(&server.uri(), ClientContext::default().with_retry_policy(policy));

@@ -11,7 +11,7 @@ const SUPPLIERS: &str = "/api/managing-entity/me/studio/supplier/list";
 
 #[tokio::test]
 async fn items_stream_over_every_page_and_stop_on_the_short_one() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let pages = [vec!["a", "b"], vec!["c", "d"], vec!["e"]];
     for (number, ids) in pages.iter().enumerate() {
         let body: Vec<_> = ids.iter().map(|id| serde_json::json!({"uniqueId": id})).collect();

@@ -12,7 +12,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn cached_source(rt: &tokio::runtime::Runtime) -> (MockServer, TokenSource) {
     rt.block_on(async {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         Mock::given(method("POST"))
             .respond_with(ResponseTemplate::new(200).set_body_json(
                 json!({"access_token": "a".repeat(43), "token_type": "bearer", "expires_in": 3600}),

@@ -29,7 +29,7 @@ static GLOBAL: Counting = Counting;
 
 #[tokio::test]
 async fn cached_header_injection_allocates_nothing() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(200)

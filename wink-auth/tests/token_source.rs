@@ -61,7 +61,7 @@ async fn jump(by: Duration) {
 
 #[tokio::test]
 async fn one_token_is_cached_and_its_header_is_sensitive() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)), None).await;
     let s = source(&server);
     let first = s.authorization().await.unwrap();
@@ -73,7 +73,7 @@ async fn one_token_is_cached_and_its_header_is_sensitive() {
 
 #[tokio::test]
 async fn the_wire_request_is_rfc_6749_basic_auth_with_sorted_scopes() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)), None).await;
     source(&server).authorization().await.unwrap();
     let request = &server.received_requests().await.unwrap()[0];
@@ -102,7 +102,7 @@ async fn the_wire_request_is_rfc_6749_basic_auth_with_sorted_scopes() {
 
 #[tokio::test]
 async fn request_body_client_auth_puts_the_credentials_in_the_form() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)), None).await;
     let s = TokenSource::new(config(&server).client_auth(ClientAuthMethod::RequestBody).build().unwrap())
         .unwrap();
@@ -116,7 +116,7 @@ async fn request_body_client_auth_puts_the_credentials_in_the_form() {
 
 #[tokio::test]
 async fn a_thousand_callers_on_a_cold_cache_cause_one_token_request() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)).set_delay(Duration::from_millis(100)), None).await;
     let s = source(&server);
     let results = join_all((0..1000).map(|_| header(&s))).await;
@@ -127,7 +127,7 @@ async fn a_thousand_callers_on_a_cold_cache_cause_one_token_request() {
 
 #[tokio::test]
 async fn the_early_window_refreshes_in_the_background_without_blocking_callers() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)), Some(1)).await;
     mount(&server, token("tok-2", json!(3600)).set_delay(Duration::from_millis(300)), None).await;
     let s = source(&server);
@@ -152,7 +152,7 @@ async fn the_early_window_refreshes_in_the_background_without_blocking_callers()
 
 #[tokio::test]
 async fn at_expiry_a_thousand_callers_cause_one_refresh() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)), Some(1)).await;
     mount(&server, token("tok-2", json!(3600)).set_delay(Duration::from_millis(50)), None).await;
     let s = source(&server);
@@ -165,7 +165,7 @@ async fn at_expiry_a_thousand_callers_cause_one_refresh() {
 
 #[tokio::test]
 async fn a_burst_of_401s_invalidates_the_token_once() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)), Some(1)).await;
     mount(&server, token("tok-2", json!(3600)).set_delay(Duration::from_millis(50)), None).await;
     let s = source(&server);
@@ -187,7 +187,7 @@ async fn a_burst_of_401s_invalidates_the_token_once() {
 
 #[tokio::test]
 async fn transient_failures_are_retried() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, ResponseTemplate::new(503), Some(1)).await;
     mount(&server, ResponseTemplate::new(408), Some(1)).await;
     mount(&server, token("tok-1", json!(3600)), None).await;
@@ -197,7 +197,7 @@ async fn transient_failures_are_retried() {
 
 #[tokio::test]
 async fn retry_after_is_honoured_and_a_delay_past_the_cap_gives_up() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, ResponseTemplate::new(429).insert_header("retry-after", "1"), Some(1)).await;
     mount(&server, token("tok-1", json!(3600)), None).await;
     let s = TokenSource::new(config(&server).max_backoff(Duration::from_secs(5)).build().unwrap()).unwrap();
@@ -205,7 +205,7 @@ async fn retry_after_is_honoured_and_a_delay_past_the_cap_gives_up() {
     assert_eq!(header(&s).await.unwrap(), "Bearer tok-1");
     assert!(started.elapsed() >= Duration::from_secs(1), "waited for Retry-After");
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, ResponseTemplate::new(429).insert_header("retry-after", "3600"), None).await;
     let err = header(&source(&server)).await.unwrap_err();
     assert_eq!(err, AuthError::Status { status: 429, retry_after: Some(Duration::from_secs(3600)) });
@@ -214,7 +214,7 @@ async fn retry_after_is_honoured_and_a_delay_past_the_cap_gives_up() {
 
 #[tokio::test]
 async fn a_failing_endpoint_costs_the_retry_budget_and_every_caller_gets_the_same_error() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, ResponseTemplate::new(503).set_delay(Duration::from_millis(20)), None).await;
     let s = source(&server);
     let results = join_all((0..100).map(|_| header(&s))).await;
@@ -225,7 +225,7 @@ async fn a_failing_endpoint_costs_the_retry_budget_and_every_caller_gets_the_sam
 
 #[tokio::test]
 async fn oauth_errors_are_not_retried_and_are_remembered() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     let refused =
         ResponseTemplate::new(401).insert_header("www-authenticate", "Basic realm=\"wink\"").set_body_json(
             json!({"error": "invalid_client", "error_description": "client authentication failed"}),
@@ -242,14 +242,14 @@ async fn oauth_errors_are_not_retried_and_are_remembered() {
     assert_eq!(requests(&server).await, 1);
     assert_eq!(expected.to_string(), "token request refused: invalid_client: client authentication failed");
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_scope"})), None).await;
     assert_eq!(header(&source(&server)).await.unwrap_err().oauth_code(), Some("invalid_scope"));
 }
 
 #[tokio::test]
 async fn a_valid_token_is_served_through_a_transient_outage() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)), Some(1)).await;
     mount(&server, ResponseTemplate::new(503), None).await;
     let s = source(&server);
@@ -285,7 +285,7 @@ async fn unusable_responses_are_protocol_errors_that_quote_no_body() {
         ),
     ];
     for (response, expected) in cases {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         mount(&server, response, None).await;
         let err = header(&source(&server)).await.unwrap_err();
         assert!(matches!(err, AuthError::Protocol { .. }), "{err:?}");
@@ -311,7 +311,7 @@ async fn every_expires_in_shape_is_accepted_and_scheduled() {
         (json!(9_000_000_000i64), 86_500, 2),
     ];
     for (expires_in, after, expected) in cases {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         mount(&server, token("tok", expires_in.clone()), None).await;
         let s = source(&server);
         header(&s).await.unwrap();
@@ -323,7 +323,7 @@ async fn every_expires_in_shape_is_accepted_and_scheduled() {
 
 #[tokio::test]
 async fn a_stalled_endpoint_times_out() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok", json!(3600)).set_delay(Duration::from_secs(5)), None).await;
     let s = TokenSource::new(
         config(&server).request_timeout(Duration::from_millis(200)).max_attempts(1).build().unwrap(),
@@ -335,7 +335,7 @@ async fn a_stalled_endpoint_times_out() {
 
 #[tokio::test]
 async fn a_cancelled_caller_does_not_cancel_the_refresh() {
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-1", json!(3600)).set_delay(Duration::from_millis(200)), None).await;
     let s = source(&server);
     assert!(tokio::time::timeout(Duration::from_millis(20), s.authorization()).await.is_err());
@@ -369,7 +369,7 @@ async fn no_display_debug_or_trace_log_contains_a_secret_or_a_token() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     mount(&server, token("tok-secret-value", json!(3600)), Some(1)).await;
     mount(&server, ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"})), None).await;
     let builder = config(&server);

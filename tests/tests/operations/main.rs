@@ -162,7 +162,7 @@ fn wink_api_version() -> &'static str {
 /// port changes every run) and JSON body.
 async fn wire_snapshot(case: &Case, call: Call) {
     use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
-    let server = MockServer::start().await;
+    let server = MockServer::builder().start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(204)).mount(&server).await;
     let client = Client::new(&server.uri(), ClientContext::with_authorizer(token()));
     let _ = call(&client).await;
