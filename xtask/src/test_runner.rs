@@ -20,9 +20,24 @@ pub fn run(ws: &Workspace, extra: Vec<String>) -> Result<ExitCode> {
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut test = Command::new(&cargo);
+    forget_cargo_run_package(&mut test);
     test.current_dir(&ws.root).args(["test", "--workspace", "--locked", "--all-features"]).args(&extra);
     step(&mut test, "cargo test")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo run` sets the package variables of xtask itself (`CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_NAME`, ...) in its environment. A nested cargo must not inherit them: build
+/// scripts that track them (ring's tracks `CARGO_MANIFEST_DIR`) would see a change between
+/// `cargo xtask test` and a plain `cargo test`, and each would rebuild the TLS stack and the
+/// whole generated client after the other.
+fn forget_cargo_run_package(command: &mut Command) {
+    const SET_BY_CARGO_RUN: [&str; 5] = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_BIN_", "CARGO_CRATE_", "CARGO_PRIMARY_PACKAGE"];
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(|name| SET_BY_CARGO_RUN.iter().any(|prefix| name.starts_with(prefix))) {
+            command.env_remove(name);
+        }
+    }
 }
 
 fn step(command: &mut Command, what: &str) -> Result<()> {
