@@ -20,23 +20,23 @@ pub(crate) fn workspace_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
 }
 
-/// The pinned Wink API version: `version = "..."` at the top of `openapi/wink.lock.toml`
-/// (equal to `wink_api::api_version()`, which a test checks; read from the lock so the
-/// harness does not depend on the generated client).
+/// The pinned Wink API version: the top-level `version` of `openapi/wink.lock.toml` (equal to
+/// `wink_api::api_version()`, which a test checks; read from the lock so the harness does not
+/// depend on the generated client).
 fn pinned_version() -> String {
     let lock = workspace_dir().join("openapi").join("wink.lock.toml");
     let text =
         std::fs::read_to_string(&lock).unwrap_or_else(|e| panic!("cannot read {}: {e}", lock.display()));
-    version_in_lock(&text).unwrap_or_else(|| panic!("no top-level `version = \"...\"` in {}", lock.display()))
+    version_in_lock(&text).unwrap_or_else(|e| panic!("{}: {e}", lock.display()))
 }
 
-/// The value of the first top-level `version = "..."` line (before any table header).
-fn version_in_lock(text: &str) -> Option<String> {
-    text.lines()
-        .map(str::trim)
-        .take_while(|line| !line.starts_with('['))
-        .filter_map(|line| line.strip_prefix("version")?.trim_start().strip_prefix('='))
-        .find_map(|value| Some(value.trim().strip_prefix('"')?.split_once('"')?.0.to_string()))
+/// The top-level `version` string of a lock file.
+fn version_in_lock(text: &str) -> Result<String, String> {
+    let lock: toml::Table = text.parse().map_err(|e| format!("not TOML: {e}"))?;
+    match lock.get("version") {
+        Some(toml::Value::String(version)) => Ok(version.clone()),
+        _ => Err("no top-level `version = \"...\"`".into()),
+    }
 }
 
 /// The folders searched for the documents, in order (see the module documentation).
@@ -91,9 +91,10 @@ mod tests {
     fn the_lock_version_is_read_from_the_top_level_only() {
         let lock =
             "# comment\nversion = \"30.49.0\" # trailing\nsource = \"x\"\n\n[[document]]\nversion = \"1\"\n";
-        assert_eq!(version_in_lock(lock).as_deref(), Some("30.49.0"));
-        assert_eq!(version_in_lock("[[document]]\nversion = \"1\"\n"), None);
-        assert_eq!(version_in_lock("versions = 3\nversion=\"2\""), Some("2".to_string()));
+        assert_eq!(version_in_lock(lock).as_deref(), Ok("30.49.0"));
+        assert!(version_in_lock("[[document]]\nversion = \"1\"\n").is_err());
+        assert!(version_in_lock("version = 3").is_err());
+        assert!(version_in_lock("version = ").unwrap_err().starts_with("not TOML"));
     }
 
     #[test]

@@ -2,11 +2,15 @@
 //!
 //! The generator is run with `HooksMode::Expected`, so each audience's `Client` must have an
 //! implementation; the generated module index invokes [`wink_client_hooks!`] for each one.
-//! `pre` sets the headers the normalisation removed from every operation (`Wink-Version`,
-//! `Accept`), drops progenitor's own `api-version` header (Wink does not use it), refuses a
-//! request whose path has an empty parameter (`/studio//map`: it would reach another endpoint
-//! or none), and adds credentials. `exec` sends the request and, for a token source, replays it once with a new
-//! token when the API answers 401 for an invalid token.
+//!
+//! - `pre` ([`prepare`]) refuses a request whose path has an empty parameter (`/studio//map`
+//!   would reach another endpoint or none), sets the per-attempt timeout, the headers the
+//!   normalisation removed from every operation (`Wink-Version`, `Accept`) and the user
+//!   agent, drops progenitor's own `api-version` header, and adds credentials.
+//! - `exec` ([`execute`]) runs the call in a `wink.request` span, sends it through the retry
+//!   policy, replays it once with a new token when the API answers 401 for an invalid token,
+//!   records the attempts in the `x-wink-rs-attempts` response header, and turns a non-JSON
+//!   400/401/403 into a problem describing it so that the caller keeps its status.
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT, WWW_AUTHENTICATE};
 use reqwest::{Request, Response, StatusCode};

@@ -143,6 +143,55 @@ async fn responses_decode_whatever_the_server_legitimately_sends() {
     ));
 }
 
+/// A syndication entry as the spec describes it (`uniqueId` is `minLength: 5, maxLength: 5`,
+/// a description's `language` `minLength: 2, maxLength: 2`).
+fn syndication_entry(unique_id: &str, language: &str) -> serde_json::Value {
+    json!({
+        "contentUrl": "https://www.google.com",
+        "descriptions": [{"name": "A title", "description": "A longer text.", "language": language}],
+        "ownerIdentifier": "1b0e5f5e-5d5c-4c4b-8a8a-1a2b3c4d5e6f",
+        "sort": 0,
+        "status": "ACTIVE",
+        "title": "Google",
+        "type": "WEB_LINK",
+        "uniqueId": unique_id,
+        "userIdentifier": "2b0e5f5e-5d5c-4c4b-8a8a-1a2b3c4d5e6f"
+    })
+}
+
+#[tokio::test]
+async fn strings_longer_or_shorter_than_their_documented_limits_decode() {
+    // The spec's own example for `uniqueId` ("https://trvl.as/Hbgt56") breaks its `maxLength: 5`;
+    // a client that enforced the limits would fail on the server's documented answer.
+    let server = MockServer::builder().start().await;
+    let body = json!([
+        syndication_entry("https://trvl.as/Hbgt56", "en-GB"),
+        syndication_entry("ab", "e"),
+        syndication_entry("Hbgt5", "en"),
+    ]);
+    let list = "/api/managing-entity/me/wink-links/syndication/entry/list";
+    Mock::given(method("GET"))
+        .and(path(list))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let entries = client(&server, ClientContext::default())
+        .show_syndication_entry_list()
+        .managing_entity_identifier("me")
+        .send()
+        .await
+        .expect("strings outside maxLength/minLength decode");
+    let unique_ids: Vec<_> = entries.iter().map(|e| e.unique_id.as_deref()).collect();
+    assert_eq!(unique_ids, [Some("https://trvl.as/Hbgt56"), Some("ab"), Some("Hbgt5")]);
+    let languages: Vec<_> = entries.iter().map(|e| e.descriptions[0].language.as_str()).collect();
+    assert_eq!(languages, ["en-GB", "e", "en"]);
+
+    // The same for numbers: `initialZoomLevel` is documented as 0..=21.
+    let server = serve_maps(json!([map(json!({"initialZoomLevel": 30}))])).await;
+    let maps = list_maps(&server).await.expect("a number above its documented maximum decodes");
+    assert_eq!(maps[0].initial_zoom_level, 30);
+}
+
 #[tokio::test]
 async fn a_400_decodes_its_problem_detail() {
     let problem = json!({"type": "about:blank", "title": "Bad Request", "status": 400, "detail": "name must not be blank"});
