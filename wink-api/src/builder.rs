@@ -39,13 +39,12 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// The API base URL of `audience` (a module name such as `"affiliate"`).
-    pub fn base_url(self, audience: &str) -> &'static str {
-        match (self, audience == "partner") {
-            (Environment::Production, false) => "https://api.wink.travel",
-            (Environment::Production, true) => "https://integrations.wink.travel",
-            (Environment::Staging, false) => "https://staging-api.wink.travel",
-            (Environment::Staging, true) => "https://staging-integrations.wink.travel",
+    /// The API base URL of an audience whose production base URL (its document's server) is
+    /// `production_base_url`: staging prefixes the host with `staging-`.
+    pub fn base_url(self, production_base_url: &str) -> String {
+        match self {
+            Environment::Production => production_base_url.to_string(),
+            Environment::Staging => production_base_url.replacen("https://", "https://staging-", 1),
         }
     }
 
@@ -70,6 +69,9 @@ impl Environment {
 pub trait Audience: Sized {
     /// The audience's module name (`"affiliate"`, `"partner"`, ...).
     const NAME: &'static str;
+    /// The production base URL its document names (`https://api.wink.travel`; partner's is
+    /// `https://integrations.wink.travel`).
+    const PRODUCTION_BASE_URL: &'static str;
     /// Assembles the client from its parts.
     fn from_parts(base_url: &str, http: reqwest::Client, context: ClientContext) -> Self;
 }
@@ -292,7 +294,7 @@ impl<C: Audience> ClientBuilder<C> {
     pub fn build(self) -> Result<C, BuildError> {
         use secrecy::ExposeSecret as _;
         let base_url =
-            self.base_url.clone().unwrap_or_else(|| self.environment.base_url(C::NAME).to_string());
+            self.base_url.clone().unwrap_or_else(|| self.environment.base_url(C::PRODUCTION_BASE_URL));
         check_base_url(&base_url, self.allow_insecure_http)?;
         let mut context = self.context;
         if let Some(agent) = self.user_agent {
@@ -358,10 +360,14 @@ mod tests {
 
     #[test]
     fn environments_name_wink_hosts() {
-        assert_eq!(Environment::Production.base_url("affiliate"), "https://api.wink.travel");
-        assert_eq!(Environment::Production.base_url("partner"), "https://integrations.wink.travel");
-        assert_eq!(Environment::Staging.base_url("supplier"), "https://staging-api.wink.travel");
-        assert_eq!(Environment::Staging.base_url("partner"), "https://staging-integrations.wink.travel");
+        assert_eq!(Environment::Production.base_url(Client::PRODUCTION_BASE_URL), "https://api.wink.travel");
+        assert_eq!(Environment::Staging.base_url(Client::PRODUCTION_BASE_URL), "https://staging-api.wink.travel");
+        #[cfg(feature = "partner")]
+        {
+            use crate::partner::Client as Partner;
+            assert_eq!(Environment::Production.base_url(Partner::PRODUCTION_BASE_URL), "https://integrations.wink.travel");
+            assert_eq!(Environment::Staging.base_url(Partner::PRODUCTION_BASE_URL), "https://staging-integrations.wink.travel");
+        }
         assert_eq!(Environment::Staging.token_url(), "https://staging-iam.wink.travel/oauth2/token");
     }
 

@@ -215,9 +215,10 @@ fn asks_for_new_token(response: &Response) -> bool {
     challenges.any(|c| c.to_str().is_ok_and(|c| c.to_ascii_lowercase().contains("invalid_token")))
 }
 
-/// Implements `ClientHooks<ClientContext>` for `$module::Client`.
+/// Implements `ClientHooks<ClientContext>` for `$module::Client`; `$server` is the
+/// production base URL the module's document names (`servers[0].url`).
 macro_rules! wink_client_hooks {
-    ($module:ident) => {
+    ($module:ident, $server:literal) => {
         impl progenitor_client::ClientHooks<$crate::ClientContext> for $module::Client {
             async fn pre<E>(
                 &self,
@@ -239,6 +240,7 @@ macro_rules! wink_client_hooks {
 
         impl $crate::Audience for $module::Client {
             const NAME: &'static str = stringify!($module);
+            const PRODUCTION_BASE_URL: &'static str = $server;
 
             fn from_parts(base_url: &str, http: reqwest::Client, context: $crate::ClientContext) -> Self {
                 Self::new_with_client(base_url, http, context)

@@ -7,10 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The parsed lock file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lock {
     /// Wink API version, also the name of the folder the documents live in.
@@ -24,7 +24,7 @@ pub struct Lock {
 }
 
 /// One pinned document.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PinnedDocument {
     /// Audience name as Wink publishes it (`affiliate`, `supplier`, ...).
@@ -39,7 +39,28 @@ pub struct PinnedDocument {
     pub sha256: String,
     /// Where the file can be downloaded from.
     pub url: String,
+    /// Accept servers and token URLs that are not production hosts (see
+    /// `production_hosts`); off by default.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub allow_non_production_hosts: bool,
+    /// Generate one conformance and wire-snapshot case per operation into
+    /// `tests/tests/operations/generated/<module>.rs`; off by default.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub operation_cases: bool,
 }
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// The comment at the top of the lock file, kept when `spec bump` rewrites it.
+const LOCK_HEADER: &str = "\
+# Pins the Wink OpenAPI documents that `cargo xtask regen` generates wink-api from.
+# The documents themselves are not committed; see openapi/README.md for where they come from.
+# Each [[document]] is one audience: its module and cargo feature in wink-api, the file
+# name, its sha256, the upstream URL it can be fetched from, and per-document options
+# (`operation_cases`, `allow_non_production_hosts`). `cargo xtask spec bump` rewrites it.
+";
 
 impl Lock {
     /// Reads and validates the lock file at `path`.
@@ -54,6 +75,12 @@ impl Lock {
         let lock: Lock = toml::from_str(text)?;
         lock.validate()?;
         Ok(lock)
+    }
+
+    /// The lock as TOML, with its header comment: what `spec bump` writes.
+    pub fn to_toml(&self) -> Result<String> {
+        self.validate()?;
+        Ok(format!("{LOCK_HEADER}\n{}", toml::to_string(self)?))
     }
 
     fn validate(&self) -> Result<()> {
@@ -142,6 +169,19 @@ url = "http://127.0.0.1/affiliate.json"
         assert_eq!(lock.version, "30.49.0");
         let names: Vec<_> = lock.documents.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["affiliate", "account", "common", "consumer", "partner", "supplier"]);
+    }
+
+    #[test]
+    fn a_lock_written_by_to_toml_reads_back_the_same() {
+        let lock = Lock::load(&Workspace::current().lock_path()).unwrap();
+        let text = lock.to_toml().unwrap();
+        assert!(text.starts_with(LOCK_HEADER), "{text}");
+        let again = Lock::parse(&text).unwrap();
+        assert_eq!(format!("{again:?}"), format!("{lock:?}"));
+        assert!(again.documents[0].operation_cases, "affiliate has operation cases");
+        assert!(!again.documents[1].operation_cases);
+        let committed = std::fs::read_to_string(Workspace::current().lock_path()).unwrap();
+        assert_eq!(committed, text, "the committed lock is in the form `spec bump` writes");
     }
 
     #[test]

@@ -221,7 +221,7 @@ pub fn fetch_into(pin: &PinnedDocument, dir: &Path) -> Result<VerifiedDocument, 
     Ok(VerifiedDocument { pin: pin.clone(), origin: pin.url.clone(), bytes })
 }
 
-fn download(url: &str) -> Result<Vec<u8>, FetchError> {
+pub fn download(url: &str) -> Result<Vec<u8>, FetchError> {
     let transport = |message: String| FetchError::Transport { url: url.to_string(), message };
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(120)))
@@ -298,6 +298,8 @@ mod tests {
             file: "doc.json".into(),
             sha256: sha256_hex(body),
             url,
+            allow_non_production_hosts: false,
+            operation_cases: false,
         }
     }
 

@@ -9,39 +9,39 @@ pub const API_VERSION: &str = "30.49.0";
 #[allow(missing_docs, unused_imports, unreachable_pub, clippy::all, clippy::pedantic)]
 pub mod affiliate;
 #[cfg(feature = "affiliate")]
-crate::hooks::wink_client_hooks!(affiliate);
+crate::hooks::wink_client_hooks!(affiliate, "https://api.wink.travel");
 
 /// The `account` audience: generated from `account.json`.
 #[cfg(feature = "account")]
 #[allow(missing_docs, unused_imports, unreachable_pub, clippy::all, clippy::pedantic)]
 pub mod account;
 #[cfg(feature = "account")]
-crate::hooks::wink_client_hooks!(account);
+crate::hooks::wink_client_hooks!(account, "https://api.wink.travel");
 
 /// The `common` audience: generated from `common.json`.
 #[cfg(feature = "common")]
 #[allow(missing_docs, unused_imports, unreachable_pub, clippy::all, clippy::pedantic)]
 pub mod common;
 #[cfg(feature = "common")]
-crate::hooks::wink_client_hooks!(common);
+crate::hooks::wink_client_hooks!(common, "https://api.wink.travel");
 
 /// The `consumer` audience: generated from `consumer.json`.
 #[cfg(feature = "consumer")]
 #[allow(missing_docs, unused_imports, unreachable_pub, clippy::all, clippy::pedantic)]
 pub mod consumer;
 #[cfg(feature = "consumer")]
-crate::hooks::wink_client_hooks!(consumer);
+crate::hooks::wink_client_hooks!(consumer, "https://api.wink.travel");
 
 /// The `partner` audience: generated from `partner.json`.
 #[cfg(feature = "partner")]
 #[allow(missing_docs, unused_imports, unreachable_pub, clippy::all, clippy::pedantic)]
 pub mod partner;
 #[cfg(feature = "partner")]
-crate::hooks::wink_client_hooks!(partner);
+crate::hooks::wink_client_hooks!(partner, "https://integrations.wink.travel");
 
 /// The `supplier` audience: generated from `supplier.json`.
 #[cfg(feature = "supplier")]
 #[allow(missing_docs, unused_imports, unreachable_pub, clippy::all, clippy::pedantic)]
 pub mod supplier;
 #[cfg(feature = "supplier")]
-crate::hooks::wink_client_hooks!(supplier);
+crate::hooks::wink_client_hooks!(supplier, "https://api.wink.travel");
