@@ -64,36 +64,33 @@ impl<T> Page for Vec<T> {
     }
 }
 
-/// Implements [`Page`] for generated Spring `Page` types.
+/// Implements [`Page`] for generated Spring `Page` types; `cargo xtask regen` invokes it in
+/// the generated module index for every page type it finds in a module.
 macro_rules! spring_pages {
-    ($($feature:literal => $module:ident { $($page:ident => $item:ident),* $(,)? })*) => {$($(
-        #[cfg(feature = $feature)]
-        impl Page for crate::$module::types::$page {
-            type Item = crate::$module::types::$item;
+    ($module:ident { $($page:ident => $item:ident),* $(,)? }) => {$(
+        impl $crate::Page for $module::types::$page {
+            type Item = $module::types::$item;
             fn len(&self) -> usize {
                 self.content.len()
             }
             fn is_last(&self, requested_size: u32) -> bool {
-                spring_page_is_last(self.last, self.number, self.total_pages, self.content.len(), requested_size)
+                $crate::pagination::spring_page_is_last(
+                    self.last,
+                    self.number,
+                    self.total_pages,
+                    self.content.len(),
+                    requested_size,
+                )
             }
             fn into_items(self) -> Vec<Self::Item> {
                 self.content
             }
         }
-    )*)*};
+    )*};
 }
+pub(crate) use spring_pages;
 
-spring_pages! {
-    "affiliate" => affiliate {
-        PageInventoryAggregateLightweightManagingEntity => InventoryAggregateLightweightManagingEntity,
-        PageInventorySupplierAggregateLightweightManagingEntity => InventorySupplierAggregateLightweightManagingEntity,
-        PagePropertyAggregateLightweightManagingEntity => PropertyAggregateLightweightManagingEntity,
-        PageSalesChannelManagingEntity => SalesChannelManagingEntity,
-        PageManagedSocialPostManagingEntity => ManagedSocialPostManagingEntity,
-    }
-}
-
-fn spring_page_is_last(
+pub(crate) fn spring_page_is_last(
     last: Option<bool>,
     number: Option<i32>,
     total_pages: Option<i32>,
@@ -159,6 +156,14 @@ mod tests {
         assert!(!spring_page_is_last(None, Some(1), Some(3), 5, 5));
         assert!(spring_page_is_last(None, None, None, 4, 5));
         assert!(!spring_page_is_last(None, None, None, 5, 5));
+    }
+
+    #[cfg(all(feature = "affiliate", feature = "account"))]
+    #[test]
+    fn regen_implements_page_for_every_audiences_spring_pages() {
+        fn is_page<P: Page>() {}
+        is_page::<crate::affiliate::types::PageSalesChannelManagingEntity>();
+        is_page::<crate::account::types::PageBooking>();
     }
 
     #[tokio::test]

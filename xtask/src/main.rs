@@ -24,6 +24,7 @@ mod schema_walk;
 mod spec_bump;
 mod spec_diff;
 mod spec_source;
+mod spring_pages;
 mod test_runner;
 
 use std::path::PathBuf;

@@ -50,13 +50,13 @@ fn rust_header(lock: &Lock, what: &str) -> String {
 
 /// Generates every file from verified documents. Documents are processed in parallel.
 pub fn render(lock: &Lock, docs: &[VerifiedDocument]) -> Result<Rendered> {
-    let results: Vec<Result<(String, NormalisedDocument, Option<String>)>> = std::thread::scope(|scope| {
+    let results: Vec<Result<(String, NormalisedDocument, Option<String>, Vec<(String, String)>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = docs
             .iter()
             .map(|doc| {
                 // progenitor and typify recurse deeply on large documents: give them room.
                 let builder = std::thread::Builder::new().name(doc.pin.name.clone()).stack_size(256 << 20);
-                builder.spawn_scoped(scope, move || -> Result<(String, NormalisedDocument, Option<String>)> {
+                builder.spawn_scoped(scope, move || -> Result<(String, NormalisedDocument, Option<String>, Vec<(String, String)>)> {
                     let file = &doc.pin.file;
                     let normalised = document::prepare(file, &doc.bytes)?;
                     if !doc.pin.allow_non_production_hosts {
@@ -97,7 +97,8 @@ pub fn render(lock: &Lock, docs: &[VerifiedDocument]) -> Result<Rendered> {
                     } else {
                         None
                     };
-                    Ok((codegen::format_file(&header, &code), normalised, cases))
+                    let pages = crate::spring_pages::spring_pages(&code);
+                    Ok((codegen::format_file(&header, &code), normalised, cases, pages))
                 })
             })
             .collect();
@@ -120,11 +121,12 @@ pub fn render(lock: &Lock, docs: &[VerifiedDocument]) -> Result<Rendered> {
         lock.version
     );
     let mut inventories = BTreeMap::new();
-    let mut servers = BTreeMap::new();
+    let mut modules = BTreeMap::new();
     for (doc, result) in docs.iter().zip(results) {
-        let (code, normalised, cases) = result?;
+        let (code, normalised, cases, pages) = result?;
         let server = normalised.json.pointer("/servers/0/url").and_then(Value::as_str);
-        servers.insert(doc.pin.module.clone(), server.unwrap_or(DEFAULT_SERVER).trim_end_matches('/').to_string());
+        let server = server.unwrap_or(DEFAULT_SERVER).trim_end_matches('/').to_string();
+        modules.insert(doc.pin.module.clone(), ModuleGlue { server, pages });
         files.insert(api_dir.join(format!("{}.rs", doc.pin.module)), code);
         if let Some(cases) = cases {
             files.insert(cases_dir.join(format!("{}.rs", doc.pin.module)), cases);
@@ -132,7 +134,7 @@ pub fn render(lock: &Lock, docs: &[VerifiedDocument]) -> Result<Rendered> {
         write_report_section(&mut report, &doc.pin.name, &normalised);
         inventories.insert(doc.pin.name.clone(), inventory(&normalised.json));
     }
-    files.insert(api_dir.join("mod.rs"), module_index(lock, &servers));
+    files.insert(api_dir.join("mod.rs"), module_index(lock, &modules));
     files.insert(api_dir.join(REPORT_FILE), report.clone());
     Ok(Rendered { dirs: OUTPUT_DIRS.iter().map(PathBuf::from).collect(), files, report, inventories })
 }
@@ -140,13 +142,22 @@ pub fn render(lock: &Lock, docs: &[VerifiedDocument]) -> Result<Rendered> {
 /// The base URL of a document that names no server (only with `allow_non_production_hosts`).
 const DEFAULT_SERVER: &str = "https://api.wink.travel";
 
-/// `mod.rs`: each module behind its feature, with its hooks and its production base URL
-/// (`servers` by module: the document's first server).
-fn module_index(lock: &Lock, servers: &BTreeMap<String, String>) -> String {
+/// What the module index says of one generated module beyond its name.
+struct ModuleGlue {
+    /// Its document's first server, the production base URL.
+    server: String,
+    /// Its Spring page types, `(page, item)`.
+    pages: Vec<(String, String)>,
+}
+
+/// `mod.rs`: each module behind its feature, with its hooks, its production base URL and
+/// its `Page` impls (`modules` by module name).
+fn module_index(lock: &Lock, modules: &BTreeMap<String, ModuleGlue>) -> String {
     let mut out = rust_header(lock, "Module index: one module per audience, each behind its cargo feature");
     let _ = writeln!(out, "/// The Wink API version every module was generated from (`info.version`).");
     let _ = writeln!(out, "pub const API_VERSION: &str = {:?};", lock.version);
     for doc in &lock.documents {
+        let glue = modules.get(&doc.module);
         let _ = write!(
             out,
             "\n/// The `{name}` audience: generated from `{file}`.\n#[cfg(feature = {feature:?})]\n#[allow(missing_docs, unused_imports, unreachable_pub, clippy::all, clippy::pedantic)]\npub mod {module};\n#[cfg(feature = {feature:?})]\ncrate::hooks::wink_client_hooks!({module}, {server:?});\n",
@@ -154,8 +165,19 @@ fn module_index(lock: &Lock, servers: &BTreeMap<String, String>) -> String {
             file = doc.file,
             feature = doc.feature,
             module = doc.module,
-            server = servers.get(&doc.module).map_or(DEFAULT_SERVER, String::as_str),
+            server = glue.map_or(DEFAULT_SERVER, |g| g.server.as_str()),
         );
+        let pages = glue.map(|g| g.pages.as_slice()).unwrap_or_default();
+        if !pages.is_empty() {
+            let listed: Vec<String> = pages.iter().map(|(page, item)| format!("    {page} => {item},\n")).collect();
+            let _ = write!(
+                out,
+                "#[cfg(feature = {feature:?})]\ncrate::pagination::spring_pages!({module} {{\n{}}});\n",
+                listed.concat(),
+                feature = doc.feature,
+                module = doc.module,
+            );
+        }
     }
     out
 }

@@ -197,6 +197,15 @@ pub enum FetchError {
     /// The body does not hash to the pin; nothing was written.
     #[error(transparent)]
     Verify(#[from] SpecSourceError),
+    /// The body hashes to the pin but is not JSON (the pin itself is wrong); nothing was
+    /// written.
+    #[error("GET {url}: {message}")]
+    NotJson {
+        /// The URL.
+        url: String,
+        /// Where the JSON breaks.
+        message: String,
+    },
     /// Writing the verified file failed.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -212,6 +221,8 @@ pub enum FetchError {
 pub fn fetch_into(pin: &PinnedDocument, dir: &Path) -> Result<VerifiedDocument, FetchError> {
     let bytes = download(&pin.url)?;
     verify(pin, &pin.url, &bytes)?;
+    crate::document::parse_json(&pin.file, &bytes)
+        .map_err(|e| FetchError::NotJson { url: pin.url.clone(), message: e.to_string() })?;
     let write_err = |path: &Path, source| FetchError::Write { path: path.display().to_string(), source };
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
     let target = dir.join(&pin.file);
@@ -337,6 +348,17 @@ mod tests {
         assert!(err.contains("sha256 mismatch"), "{err}");
         assert!(err.contains(&pin.sha256), "{err}");
         assert!(err.contains(&sha256_hex(b"{\"good\":false}")), "{err}");
+        assert!(!dir.join("doc.json").exists());
+    }
+
+    #[test]
+    fn a_pinned_body_that_is_not_json_is_refused_with_its_location_and_writes_nothing() {
+        let body: &'static [u8] = b"<html>moved</html>";
+        let pin = pin_for(body, serve(200, body));
+        let dir = scratch("not-json");
+        let err = fetch_into(&pin, &dir).unwrap_err();
+        assert!(matches!(err, FetchError::NotJson { .. }), "{err}");
+        assert!(err.to_string().contains("doc.json") && err.to_string().contains("line 1"), "{err}");
         assert!(!dir.join("doc.json").exists());
     }
 

@@ -10,6 +10,14 @@ pub const API_VERSION: &str = "30.49.0";
 pub mod affiliate;
 #[cfg(feature = "affiliate")]
 crate::hooks::wink_client_hooks!(affiliate, "https://api.wink.travel");
+#[cfg(feature = "affiliate")]
+crate::pagination::spring_pages!(affiliate {
+    PageInventoryAggregateLightweightManagingEntity => InventoryAggregateLightweightManagingEntity,
+    PageInventorySupplierAggregateLightweightManagingEntity => InventorySupplierAggregateLightweightManagingEntity,
+    PageManagedSocialPostManagingEntity => ManagedSocialPostManagingEntity,
+    PagePropertyAggregateLightweightManagingEntity => PropertyAggregateLightweightManagingEntity,
+    PageSalesChannelManagingEntity => SalesChannelManagingEntity,
+});
 
 /// The `account` audience: generated from `account.json`.
 #[cfg(feature = "account")]
@@ -17,6 +25,11 @@ crate::hooks::wink_client_hooks!(affiliate, "https://api.wink.travel");
 pub mod account;
 #[cfg(feature = "account")]
 crate::hooks::wink_client_hooks!(account, "https://api.wink.travel");
+#[cfg(feature = "account")]
+crate::pagination::spring_pages!(account {
+    PageBooking => Booking,
+    PageManagingEntityAuthenticatedEntity => ManagingEntityAuthenticatedEntity,
+});
 
 /// The `common` audience: generated from `common.json`.
 #[cfg(feature = "common")]
@@ -24,6 +37,14 @@ crate::hooks::wink_client_hooks!(account, "https://api.wink.travel");
 pub mod common;
 #[cfg(feature = "common")]
 crate::hooks::wink_client_hooks!(common, "https://api.wink.travel");
+#[cfg(feature = "common")]
+crate::pagination::spring_pages!(common {
+    PageBookingLeaderboardEntryAuthenticatedEntity => BookingLeaderboardEntryAuthenticatedEntity,
+    PageInventoryGridItemNonAuthenticatedEntity => InventoryGridItemNonAuthenticatedEntity,
+    PageLineChartAuthenticatedEntity => LineChartAuthenticatedEntity,
+    PagePropertyWithBestPriceNonAuthenticatedEntity => PropertyWithBestPriceNonAuthenticatedEntity,
+    PageQuoteNonAuthenticatedEntity => QuoteNonAuthenticatedEntity,
+});
 
 /// The `consumer` audience: generated from `consumer.json`.
 #[cfg(feature = "consumer")]
@@ -31,6 +52,11 @@ crate::hooks::wink_client_hooks!(common, "https://api.wink.travel");
 pub mod consumer;
 #[cfg(feature = "consumer")]
 crate::hooks::wink_client_hooks!(consumer, "https://api.wink.travel");
+#[cfg(feature = "consumer")]
+crate::pagination::spring_pages!(consumer {
+    PageBookingAgent => BookingAgent,
+    PageBookingBooker => BookingBooker,
+});
 
 /// The `partner` audience: generated from `partner.json`.
 #[cfg(feature = "partner")]
@@ -38,6 +64,10 @@ crate::hooks::wink_client_hooks!(consumer, "https://api.wink.travel");
 pub mod partner;
 #[cfg(feature = "partner")]
 crate::hooks::wink_client_hooks!(partner, "https://integrations.wink.travel");
+#[cfg(feature = "partner")]
+crate::pagination::spring_pages!(partner {
+    PageChannelManagerProperty => ChannelManagerProperty,
+});
 
 /// The `supplier` audience: generated from `supplier.json`.
 #[cfg(feature = "supplier")]
@@ -45,3 +75,11 @@ crate::hooks::wink_client_hooks!(partner, "https://integrations.wink.travel");
 pub mod supplier;
 #[cfg(feature = "supplier")]
 crate::hooks::wink_client_hooks!(supplier, "https://api.wink.travel");
+#[cfg(feature = "supplier")]
+crate::pagination::spring_pages!(supplier {
+    PageBookingSupplier => BookingSupplier,
+    PageDisplayCompanyWithSalesMetricsAuthenticatedEntity => DisplayCompanyWithSalesMetricsAuthenticatedEntity,
+    PageInventorySupplier => InventorySupplier,
+    PageRateSupplier => RateSupplier,
+    PageReviewSupplier => ReviewSupplier,
+});
