@@ -477,6 +477,12 @@ mod tests {
     }
 
     #[test]
+    fn the_generated_version_is_read_off_the_module_index() {
+        assert_eq!(generated_version(&Workspace::current().root).as_deref(), Some("30.49.0"));
+        assert_eq!(generated_version(Path::new("/nonexistent")), None);
+    }
+
+    #[test]
     fn two_renders_are_byte_identical() {
         let (_, _, again) = render_workspace(&Workspace::current(), None, false).unwrap();
         assert!(again.files == fresh().files, "regen is not deterministic");

@@ -636,6 +636,10 @@ mod tests {
 
     /// Generates the client from `new`'s documents as regen would; the error, if any.
     fn regen_of(new: &DocumentSet) -> Result<()> {
+        regen_allowing(new, false)
+    }
+
+    fn regen_allowing(new: &DocumentSet, allow_non_production_hosts: bool) -> Result<()> {
         let docs: Vec<VerifiedDocument> = new
             .documents
             .iter()
@@ -648,7 +652,7 @@ mod tests {
                     file: format!("{name}.json"),
                     sha256: sha256_hex(&bytes),
                     url: format!("https://example.com/{name}.json"),
-                    allow_non_production_hosts: false,
+                    allow_non_production_hosts,
                     operation_cases: false,
                 };
                 VerifiedDocument { pin, origin: "test".into(), bytes }
@@ -783,6 +787,20 @@ mod tests {
         }));
         let err = format!("{:#}", regen_of(&broken).unwrap_err());
         assert!(err.contains(&format!("#/components/schemas/{MAP}")) && err.contains("/paths/"), "{err}");
+    }
+
+    #[test]
+    fn regen_refuses_development_hosts_unless_the_lock_allows_them() {
+        let dev = only_affiliate(mutated(|doc| {
+            doc["servers"] = json!([{"url": "https://dev-api.wink.travel:8443"}]);
+            doc["components"]["securitySchemes"]["oauth2ClientCredentials"]["flows"]["clientCredentials"]["tokenUrl"] =
+                "https://dev-iam.wink.travel:9000/oauth2/token".into();
+        }));
+        let err = format!("{:#}", regen_of(&dev).unwrap_err());
+        assert!(err.contains("affiliate.json points at non-production hosts"), "{err}");
+        assert!(err.contains("/servers/0/url `https://dev-api.wink.travel:8443`"), "{err}");
+        assert!(err.contains("dev-iam.wink.travel"), "{err}");
+        regen_allowing(&dev, true).expect("allowed explicitly");
     }
 
     #[test]
