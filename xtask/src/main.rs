@@ -8,7 +8,8 @@
 //!   and print the change report.
 //! - `cargo xtask spec diff OLD NEW`: the classified change report between two folders or
 //!   versions.
-//! - `cargo xtask test`: the whole test suite, as CI runs it.
+//! - `cargo xtask test`: the whole test suite, as CI runs it (benchmarks built, not run).
+//! - `cargo xtask perf [--compile]`: every benchmark, printed as the README's table.
 //! - `cargo xtask deps`: check the workspace's dependency rules.
 
 mod codegen;
@@ -18,6 +19,7 @@ mod lock;
 mod multipart;
 mod operation_cases;
 mod passes;
+mod perf;
 mod production_hosts;
 mod regen;
 mod schema_walk;
@@ -41,6 +43,7 @@ const USAGE: &str = "usage:
   cargo xtask spec bump (--from DIR | --url-template URL) [--url-template URL] [--source TEXT] [--allow-non-production-hosts]
   cargo xtask spec diff OLD NEW   (each a folder of documents or a version)
   cargo xtask test [-- ARGS for cargo test]
+  cargo xtask perf [--compile]
   cargo xtask deps";
 
 fn main() -> ExitCode {
@@ -112,6 +115,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
             }
         }
         Some("test") => test_runner::run(&ws, args.skip_while(|a| a == "--").collect()),
+        Some("perf") => match args.next().as_deref() {
+            None => perf::run(&ws, false),
+            Some("--compile") => perf::run(&ws, true),
+            Some(other) => bail!("unknown perf argument `{other}`\n{USAGE}"),
+        },
         Some("deps") => {
             dependency_policy::check(&ws)?;
             eprintln!("dependency rules hold: no generator crate in wink-api, one reqwest major");

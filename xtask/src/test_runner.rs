@@ -2,7 +2,8 @@
 //!
 //! It exists so that the README and `.ci/run` name a single command while the suite grows:
 //! it installs the npm test servers from their committed lockfile (`tests/servers/`), then
-//! runs every test of the workspace with all audience features, with `--locked`.
+//! runs every test of the workspace with all audience features, with `--locked`, and builds
+//! the benchmarks.
 
 use std::process::{Command, ExitCode};
 
@@ -23,6 +24,11 @@ pub fn run(ws: &Workspace, extra: Vec<String>) -> Result<ExitCode> {
     forget_cargo_run_package(&mut test);
     test.current_dir(&ws.root).args(["test", "--workspace", "--locked", "--all-features"]).args(&extra);
     step(&mut test, "cargo test")?;
+    // The benchmarks are built so that they never rot; `cargo xtask perf` runs them.
+    let mut benches = Command::new(&cargo);
+    forget_cargo_run_package(&mut benches);
+    benches.current_dir(&ws.root).args(["bench", "--locked", "--no-run", "-p", "wink-auth", "-p", "wink-api"]);
+    step(&mut benches, "cargo bench --no-run")?;
     Ok(ExitCode::SUCCESS)
 }
 
