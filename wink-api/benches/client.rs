@@ -8,6 +8,7 @@
 //!   `serde_json::Value`.
 //! - `decode/*`: a 10,000-item Spring page (several MB) into the generated type and into
 //!   `serde_json::Value`, with byte throughput.
+//! - `paired` (printed): (a) and (b) interleaved round by round, the median ratio a/b.
 //! - `WINK_BENCH_PROFILE=generated|reqwest`: (a) or (b) alone, for instruction counts.
 //! - `concurrency` (printed, not criterion): 1000 concurrent calls on a cold token cache,
 //!   the number of token requests (goal: exactly 1) and p50 / p99 latency; also written to
@@ -253,6 +254,66 @@ fn concurrency() {
     let _ = std::fs::write(dir.join("concurrency.json"), serde_json::to_vec_pretty(&report).unwrap());
 }
 
+/// (a) and (b) in alternation, 200 rounds of 20 calls each (which one goes first alternates
+/// too): the median of the per-round throughput ratios a/b. Criterion measures one way after
+/// the other, and on this machine that order alone moved a/b by ±10%; pairing the rounds
+/// cancels the drift. Written to `target/criterion/paired.json` for `cargo xtask perf`.
+fn paired_call_ratio() {
+    const ROUNDS: usize = 200;
+    const CALLS: usize = 20;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let tokens = rt.block_on(token_server(Duration::ZERO));
+    let source = token_source(&tokens);
+    let bearer = rt.block_on(source.authorization()).unwrap();
+    let body = serde_json::to_vec(&Value::Array((0..50).map(map).collect())).unwrap();
+    let base = format!("http://{}", serve_forever(body));
+    let client = Client::builder().base_url(&base).token_source(source.clone()).build().unwrap();
+    let raw = reqwest::Client::new();
+    let url = format!("{base}{MAPS}");
+    let ratios = rt.block_on(async {
+        let generated = || async {
+            let started = Instant::now();
+            for _ in 0..CALLS {
+                black_box(client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap());
+            }
+            started.elapsed()
+        };
+        let typed = || async {
+            let started = Instant::now();
+            for _ in 0..CALLS {
+                let request = raw
+                    .get(&url)
+                    .header(reqwest::header::AUTHORIZATION, bearer.clone())
+                    .header("wink-version", "2.0")
+                    .header(reqwest::header::ACCEPT, "application/json");
+                black_box(raw_call::<Vec<InventoryMapManagingEntity>>(request).await);
+            }
+            started.elapsed()
+        };
+        generated().await;
+        typed().await;
+        let mut ratios = Vec::with_capacity(ROUNDS);
+        for round in 0..ROUNDS {
+            let (a, b) = if round % 2 == 0 {
+                let a = generated().await;
+                (a, typed().await)
+            } else {
+                let b = typed().await;
+                (generated().await, b)
+            };
+            ratios.push(b.as_secs_f64() / a.as_secs_f64());
+        }
+        ratios.sort_by(f64::total_cmp);
+        ratios
+    });
+    let (median, p25, p75) = (ratios[ROUNDS / 2], ratios[ROUNDS / 4], ratios[ROUNDS * 3 / 4]);
+    println!("paired: a/b median {median:.3} (interquartile {p25:.3} to {p75:.3}), {ROUNDS} rounds of {CALLS} calls");
+    let report = json!({"rounds": ROUNDS, "calls_per_round": CALLS, "ratio_median": median, "ratio_p25": p25, "ratio_p75": p75});
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("paired.json"), serde_json::to_vec_pretty(&report).unwrap());
+}
+
 /// `WINK_BENCH_PROFILE=generated|reqwest` runs `WINK_BENCH_CALLS` (default 2000) 50-item calls
 /// of one way and nothing else: for `valgrind --tool=callgrind` (`cargo xtask perf`), whose
 /// instruction counts do not depend on the machine's noise.
@@ -294,5 +355,6 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this binary without it.
     if std::env::args().any(|a| a == "--bench") {
         concurrency();
+        paired_call_ratio();
     }
 }
