@@ -261,32 +261,19 @@ fn concurrency() {
 fn paired_call_ratio() {
     const ROUNDS: usize = 200;
     const CALLS: usize = 20;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let tokens = rt.block_on(token_server(Duration::ZERO));
-    let source = token_source(&tokens);
-    let bearer = rt.block_on(source.authorization()).unwrap();
-    let body = serde_json::to_vec(&Value::Array((0..50).map(map).collect())).unwrap();
-    let base = format!("http://{}", serve_forever(body));
-    let client = Client::builder().base_url(&base).token_source(source.clone()).build().unwrap();
-    let raw = reqwest::Client::new();
-    let url = format!("{base}{MAPS}");
-    let ratios = rt.block_on(async {
+    let ways = TwoWays::new();
+    let ratios = ways.rt.block_on(async {
         let generated = || async {
             let started = Instant::now();
             for _ in 0..CALLS {
-                black_box(client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap());
+                ways.generated().await;
             }
             started.elapsed()
         };
         let typed = || async {
             let started = Instant::now();
             for _ in 0..CALLS {
-                let request = raw
-                    .get(&url)
-                    .header(reqwest::header::AUTHORIZATION, bearer.clone())
-                    .header("wink-version", "2.0")
-                    .header(reqwest::header::ACCEPT, "application/json");
-                black_box(raw_call::<Vec<InventoryMapManagingEntity>>(request).await);
+                ways.typed().await;
             }
             started.elapsed()
         };
@@ -318,30 +305,57 @@ fn paired_call_ratio() {
 /// of one way and nothing else: for `valgrind --tool=callgrind` (`cargo xtask perf`), whose
 /// instruction counts do not depend on the machine's noise.
 fn profile(way: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let tokens = rt.block_on(token_server(Duration::ZERO));
-    let source = token_source(&tokens);
-    let bearer = rt.block_on(source.authorization()).unwrap();
-    let body = serde_json::to_vec(&Value::Array((0..50).map(map).collect())).unwrap();
-    let base = format!("http://{}", serve_forever(body));
-    let client = Client::builder().base_url(&base).token_source(source.clone()).build().unwrap();
-    let raw = reqwest::Client::new();
-    let url = format!("{base}{MAPS}");
-    rt.block_on(async {
-        let calls: usize = std::env::var("WINK_BENCH_CALLS").ok().and_then(|n| n.parse().ok()).unwrap_or(2000);
+    let ways = TwoWays::new();
+    let calls: usize = std::env::var("WINK_BENCH_CALLS").ok().and_then(|n| n.parse().ok()).unwrap_or(2000);
+    ways.rt.block_on(async {
         for _ in 0..calls {
             if way == "generated" {
-                black_box(client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap());
+                ways.generated().await;
             } else {
-                let request = raw
-                    .get(&url)
-                    .header(reqwest::header::AUTHORIZATION, bearer.clone())
-                    .header("wink-version", "2.0")
-                    .header(reqwest::header::ACCEPT, "application/json");
-                black_box(raw_call::<Vec<InventoryMapManagingEntity>>(request).await);
+                ways.typed().await;
             }
         }
     });
+}
+
+/// Ways (a) and (b) of a 50-item call, set up once: for the paired ratio and the profiles.
+struct TwoWays {
+    rt: tokio::runtime::Runtime,
+    _tokens: MockServer,
+    client: Client,
+    raw: reqwest::Client,
+    url: String,
+    bearer: reqwest::header::HeaderValue,
+}
+
+impl TwoWays {
+    fn new() -> Self {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let tokens = rt.block_on(token_server(Duration::ZERO));
+        let source = token_source(&tokens);
+        let bearer = rt.block_on(source.authorization()).unwrap();
+        let body = serde_json::to_vec(&Value::Array((0..50).map(map).collect())).unwrap();
+        let base = format!("http://{}", serve_forever(body));
+        let client = Client::builder().base_url(&base).token_source(source).build().unwrap();
+        let url = format!("{base}{MAPS}");
+        Self { rt, _tokens: tokens, client, raw: reqwest::Client::new(), url, bearer }
+    }
+
+    /// (a): the built client.
+    async fn generated(&self) {
+        black_box(self.client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap());
+    }
+
+    /// (b): raw reqwest into the same model.
+    async fn typed(&self) {
+        let request = self
+            .raw
+            .get(&self.url)
+            .header(reqwest::header::AUTHORIZATION, self.bearer.clone())
+            .header("wink-version", "2.0")
+            .header(reqwest::header::ACCEPT, "application/json");
+        black_box(raw_call::<Vec<InventoryMapManagingEntity>>(request).await);
+    }
 }
 
 fn main() {
