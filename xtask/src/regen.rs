@@ -48,58 +48,63 @@ fn rust_header(lock: &Lock, what: &str) -> String {
     )
 }
 
+/// What regen makes of one document.
+struct RenderedDocument {
+    /// The formatted client module.
+    code: String,
+    /// The normalised document it was generated from.
+    normalised: NormalisedDocument,
+    /// Its operation cases file, if the lock asks for one.
+    cases: Option<String>,
+    /// Its Spring page types, `(page, item)`.
+    pages: Vec<(String, String)>,
+}
+
+/// Normalises, checks and generates one document.
+fn render_document(lock: &Lock, doc: &VerifiedDocument) -> Result<RenderedDocument> {
+    let file = &doc.pin.file;
+    let normalised = document::prepare(file, &doc.bytes)?;
+    if !doc.pin.allow_non_production_hosts {
+        let urls = production_hosts::non_production_urls(&normalised.json);
+        anyhow::ensure!(urls.is_empty(), "{}", production_hosts::refusal(file, &urls));
+    }
+    let version = &normalised.spec.info.version;
+    anyhow::ensure!(
+        *version == lock.version,
+        "{file}: info.version is {version} but the lock pins {}; use `cargo xtask spec bump`",
+        lock.version
+    );
+    let code = codegen::generate(file, &normalised)?;
+    let header = rust_header(
+        lock,
+        &format!("Client for the `{}` audience, from {file} sha256 {}", doc.pin.name, doc.pin.sha256),
+    );
+    let cases = if doc.pin.operation_cases {
+        let original = document::parse_json(file, &doc.bytes)?;
+        let header = rust_header(
+            lock,
+            &format!(
+                "One call per `{}` operation with valid arguments, for tests/tests/operations",
+                doc.pin.name
+            ),
+        );
+        Some(operation_cases::render(file, &doc.pin.module, &original, &normalised.json, &code, &header)?)
+    } else {
+        None
+    };
+    let pages = crate::spring_pages::spring_pages(&code);
+    Ok(RenderedDocument { code: codegen::format_file(&header, &code), normalised, cases, pages })
+}
+
 /// Generates every file from verified documents. Documents are processed in parallel.
 pub fn render(lock: &Lock, docs: &[VerifiedDocument]) -> Result<Rendered> {
-    let results: Vec<Result<(String, NormalisedDocument, Option<String>, Vec<(String, String)>)>> = std::thread::scope(|scope| {
+    let results: Vec<Result<RenderedDocument>> = std::thread::scope(|scope| {
         let handles: Vec<_> = docs
             .iter()
             .map(|doc| {
                 // progenitor and typify recurse deeply on large documents: give them room.
                 let builder = std::thread::Builder::new().name(doc.pin.name.clone()).stack_size(256 << 20);
-                builder.spawn_scoped(scope, move || -> Result<(String, NormalisedDocument, Option<String>, Vec<(String, String)>)> {
-                    let file = &doc.pin.file;
-                    let normalised = document::prepare(file, &doc.bytes)?;
-                    if !doc.pin.allow_non_production_hosts {
-                        let urls = production_hosts::non_production_urls(&normalised.json);
-                        anyhow::ensure!(urls.is_empty(), "{}", production_hosts::refusal(file, &urls));
-                    }
-                    let version = &normalised.spec.info.version;
-                    anyhow::ensure!(
-                        *version == lock.version,
-                        "{file}: info.version is {version} but the lock pins {}; use `cargo xtask spec bump`",
-                        lock.version
-                    );
-                    let code = codegen::generate(file, &normalised)?;
-                    let header = rust_header(
-                        lock,
-                        &format!(
-                            "Client for the `{}` audience, from {file} sha256 {}",
-                            doc.pin.name, doc.pin.sha256
-                        ),
-                    );
-                    let cases = if doc.pin.operation_cases {
-                        let original = document::parse_json(file, &doc.bytes)?;
-                        let header = rust_header(
-                            lock,
-                            &format!(
-                                "One call per `{}` operation with valid arguments, for tests/tests/operations",
-                                doc.pin.name
-                            ),
-                        );
-                        Some(operation_cases::render(
-                            file,
-                            &doc.pin.module,
-                            &original,
-                            &normalised.json,
-                            &code,
-                            &header,
-                        )?)
-                    } else {
-                        None
-                    };
-                    let pages = crate::spring_pages::spring_pages(&code);
-                    Ok((codegen::format_file(&header, &code), normalised, cases, pages))
-                })
+                builder.spawn_scoped(scope, move || render_document(lock, doc))
             })
             .collect();
         handles
@@ -123,7 +128,7 @@ pub fn render(lock: &Lock, docs: &[VerifiedDocument]) -> Result<Rendered> {
     let mut inventories = BTreeMap::new();
     let mut modules = BTreeMap::new();
     for (doc, result) in docs.iter().zip(results) {
-        let (code, normalised, cases, pages) = result?;
+        let RenderedDocument { code, normalised, cases, pages } = result?;
         let server = normalised.json.pointer("/servers/0/url").and_then(Value::as_str);
         let server = server.unwrap_or(DEFAULT_SERVER).trim_end_matches('/').to_string();
         modules.insert(doc.pin.module.clone(), ModuleGlue { server, pages });
@@ -169,7 +174,8 @@ fn module_index(lock: &Lock, modules: &BTreeMap<String, ModuleGlue>) -> String {
         );
         let pages = glue.map(|g| g.pages.as_slice()).unwrap_or_default();
         if !pages.is_empty() {
-            let listed: Vec<String> = pages.iter().map(|(page, item)| format!("    {page} => {item},\n")).collect();
+            let listed: Vec<String> =
+                pages.iter().map(|(page, item)| format!("    {page} => {item},\n")).collect();
             let _ = write!(
                 out,
                 "#[cfg(feature = {feature:?})]\ncrate::pagination::spring_pages!({module} {{\n{}}});\n",
