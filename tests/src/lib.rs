@@ -8,17 +8,17 @@
 //! it ends. A missing server fails the test loudly; nothing is ever skipped.
 //!
 //! - [`OidcConfig::token_url`]: oidc-provider, a real OAuth2 authorization server;
-//! - [`prism_affiliate_base_url`]: Prism, a spec-validating mock of the affiliate API,
-//!   serving a copy of the document patched by [`prism_patch`], with [`request_violations`]
-//!   to read what it found;
-//! - [`original_document`]: the pinned OpenAPI documents themselves.
+//! - [`prism_base_url`]: Prism, a spec-validating mock of one audience's API, serving a copy
+//!   of its document patched by [`prism_patch`], with [`request_violations`] to read what it
+//!   found;
+//! - [`original_document`], [`pinned_modules`]: the pinned OpenAPI documents themselves.
 #![deny(missing_docs)]
 
 mod prism;
 mod spec;
 
-pub use prism::{PASSES, Pass, prism_affiliate_base_url, prism_patch, request_violations};
-pub use spec::{document_path, original_document};
+pub use prism::{PASSES, Pass, prism_base_url, prism_patch, request_violations};
+pub use spec::{document_path, original_document, pinned_modules};
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -97,7 +97,7 @@ enum Server {
     /// oidc-provider with this configuration.
     Oidc(OidcConfig),
     /// Prism serving the patched document of this audience.
-    Prism(&'static str),
+    Prism(String),
 }
 
 /// The port of the server `key`, started with `start` unless this test binary already has it.

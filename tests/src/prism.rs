@@ -1,6 +1,7 @@
 //! Prism, a mock server that validates each request against an OpenAPI document, serving a
-//! test-only patched copy of Wink's affiliate document: the conformance check of the
-//! generated client (does each request match the spec, does each response decode?).
+//! test-only patched copy of one of Wink's audience documents (one Prism per audience): the
+//! conformance check of the generated client (does each request match the spec, does each
+//! response decode?).
 //!
 //! Prism runs in dynamic mode (`-d`): responses are generated from the schemas, because the
 //! documents' static examples are often invalid (such as `"hotel-1"` in `format: uuid`
@@ -70,12 +71,15 @@ pub fn prism_patch(document: &mut Value) -> Vec<(&'static str, usize)> {
 }
 
 /// Base URL (such as `"http://127.0.0.1:PORT"`) of the shared Prism mock serving the
-/// patched affiliate document, starting it on first use (once per test binary).
+/// patched document of `audience` (such as `"affiliate"`, the document's file stem),
+/// starting it on first use: one Prism per audience per test binary.
 ///
-/// The patched copy is written to `target/test-servers/affiliate.prism-<pid>.json`, beside
-/// Prism's log (`prism-affiliate-<pid>.log`).
-pub fn prism_affiliate_base_url() -> String {
-    format!("http://127.0.0.1:{}", crate::shared(crate::Server::Prism("affiliate"), || start("affiliate")))
+/// The patched copy is written to `target/test-servers/<audience>.prism-<pid>.json`, beside
+/// Prism's log (`prism-<audience>-<pid>.log`).
+pub fn prism_base_url(audience: &str) -> String {
+    let audience = audience.to_string();
+    let port = crate::shared(crate::Server::Prism(audience.clone()), || start(&audience));
+    format!("http://127.0.0.1:{port}")
 }
 
 fn start(audience: &str) -> crate::Running {
@@ -493,24 +497,37 @@ mod tests {
         request_violations(&headers);
     }
 
-    /// The real document, patched: what Prism must not meet anymore is gone.
+    /// The real documents, patched: what Prism must not meet anymore is gone, in every
+    /// audience's document. On affiliate's, every pass has something to do.
     #[test]
-    fn the_patched_affiliate_document_has_none_of_what_trips_prism() {
-        let mut document = crate::original_document("affiliate");
-        let report = prism_patch(&mut document);
-        println!("prism patch of affiliate.json: {report:?}");
-        assert!(report.iter().all(|(_, changes)| *changes > 0), "a pass found nothing to do: {report:?}");
-        assert_eq!(PASSES.iter().map(|pass| pass.apply(&mut document)).sum::<usize>(), 0, "idempotent");
-        let text = document.to_string();
-        assert!(!text.contains("\"*/*\""), "*/* is left");
-        assert!(text.contains(r#""default":"2.0.0","enum":["2.0"]"#), "the Wink-Version header is intact");
+    fn the_patched_documents_have_none_of_what_trips_prism() {
+        for audience in crate::pinned_modules() {
+            let mut document = crate::original_document(&audience);
+            let report = prism_patch(&mut document);
+            println!("prism patch of {audience}.json: {report:?}");
+            if audience == "affiliate" {
+                assert!(
+                    report.iter().all(|(_, changes)| *changes > 0),
+                    "a pass found nothing to do: {report:?}"
+                );
+            }
+            let again = PASSES.iter().map(|pass| pass.apply(&mut document)).sum::<usize>();
+            assert_eq!(again, 0, "{audience}: not idempotent");
+            let text = document.to_string();
+            assert!(!text.contains("\"*/*\""), "{audience}: */* is left");
+            assert!(!text.contains(":2147483647"), "{audience}: a huge limit is left");
+            assert!(
+                text.contains(r#""default":"2.0.0","enum":["2.0"]"#),
+                "{audience}: the Wink-Version header is intact"
+            );
+        }
     }
 
     /// Prism serving the patched affiliate document: a conformant GET, then the same GET with
     /// the wrong `Wink-Version` and without a bearer token.
     #[tokio::test]
     async fn prism_checks_requests_against_the_affiliate_document() {
-        let base = prism_affiliate_base_url();
+        let base = prism_base_url("affiliate");
         let url = format!("{base}/api/managing-entity/owner-1/studio/shareable-link/supplier/link-1");
         let client = reqwest::Client::new();
         let get = |version: &'static str, bearer: bool| {

@@ -24,10 +24,41 @@ pub(crate) fn workspace_dir() -> PathBuf {
 /// `wink_api::api_version()`, which a test checks; read from the lock so the harness does not
 /// depend on the generated client).
 fn pinned_version() -> String {
+    let (lock, text) = read_lock();
+    version_in_lock(&text).unwrap_or_else(|e| panic!("{}: {e}", lock.display()))
+}
+
+/// The lock's path and text.
+fn read_lock() -> (PathBuf, String) {
     let lock = workspace_dir().join("openapi").join("wink.lock.toml");
     let text =
         std::fs::read_to_string(&lock).unwrap_or_else(|e| panic!("cannot read {}: {e}", lock.display()));
-    version_in_lock(&text).unwrap_or_else(|e| panic!("{}: {e}", lock.display()))
+    (lock, text)
+}
+
+/// The wink-api module of every `[[document]]` in `openapi/wink.lock.toml`, in lock order:
+/// the audiences a test must cover.
+pub fn pinned_modules() -> Vec<String> {
+    pinned_documents().into_iter().map(|(module, _)| module).collect()
+}
+
+/// `(module, file)` of every `[[document]]` of the lock.
+fn pinned_documents() -> Vec<(String, String)> {
+    let (lock, text) = read_lock();
+    documents_in_lock(&text).unwrap_or_else(|e| panic!("{}: {e}", lock.display()))
+}
+
+/// The `module` and `file` of each `[[document]]` of a lock file.
+fn documents_in_lock(text: &str) -> Result<Vec<(String, String)>, String> {
+    let lock: toml::Table = text.parse().map_err(|e| format!("not TOML: {e}"))?;
+    let Some(toml::Value::Array(documents)) = lock.get("document") else {
+        return Err("no [[document]] entries".into());
+    };
+    let field = |doc: &toml::Value, key: &str| match doc.get(key) {
+        Some(toml::Value::String(value)) => Ok(value.clone()),
+        _ => Err(format!("a [[document]] without `{key} = \"...\"`")),
+    };
+    documents.iter().map(|doc| Ok((field(doc, "module")?, field(doc, "file")?))).collect()
 }
 
 /// The top-level `version` string of a lock file.
@@ -53,30 +84,33 @@ fn candidate_dirs(env_dir: Option<PathBuf>, version: &str) -> Vec<PathBuf> {
     }
 }
 
-/// Where the original document of `audience` (`<audience>.json`, such as `affiliate.json`)
-/// is; panics with every place it looked when it is nowhere.
+/// Where the original document of `audience` (its wink-api module, such as `"affiliate"`;
+/// the lock names its file) is; panics with every place it looked when it is nowhere, or if
+/// the lock has no such module.
 pub fn document_path(audience: &str) -> PathBuf {
+    let documents = pinned_documents();
+    let Some((_, file)) = documents.iter().find(|(module, _)| module == audience) else {
+        panic!("openapi/wink.lock.toml has no document with module `{audience}`: {documents:?}")
+    };
     let env_dir = std::env::var_os("WINK_OPENAPI_DIR").filter(|dir| !dir.is_empty()).map(PathBuf::from);
     let from_env = env_dir.is_some();
     let version = pinned_version();
-    let candidates: Vec<PathBuf> = candidate_dirs(env_dir, &version)
-        .into_iter()
-        .map(|dir| dir.join(format!("{audience}.json")))
-        .collect();
+    let candidates: Vec<PathBuf> =
+        candidate_dirs(env_dir, &version).into_iter().map(|dir| dir.join(file)).collect();
     if let Some(found) = candidates.iter().find(|path| path.is_file()) {
         return found.clone();
     }
     let looked: Vec<String> = candidates.iter().map(|path| format!("  {}", path.display())).collect();
     panic!(
-        "the Wink OpenAPI document {audience}.json (version {version}) is not where the tests look{}:\n{}\n\
+        "the Wink OpenAPI document {file} (version {version}) is not where the tests look{}:\n{}\n\
          fetch the pinned documents with `cargo xtask spec fetch`, or point WINK_OPENAPI_DIR at a folder holding them",
         if from_env { " (WINK_OPENAPI_DIR is set, so only there)" } else { "" },
         looked.join("\n")
     )
 }
 
-/// The original (unpatched) pinned OpenAPI document of `audience` (such as `"affiliate"`),
-/// parsed. Panics with where it looked if it is missing, or if it is not JSON.
+/// The original (unpatched) pinned OpenAPI document of `audience` (its module, such as
+/// `"affiliate"`), parsed. Panics with where it looked if it is missing, or if it is not JSON.
 pub fn original_document(audience: &str) -> serde_json::Value {
     let path = document_path(audience);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -95,6 +129,19 @@ mod tests {
         assert!(version_in_lock("[[document]]\nversion = \"1\"\n").is_err());
         assert!(version_in_lock("version = 3").is_err());
         assert!(version_in_lock("version = ").unwrap_err().starts_with("not TOML"));
+    }
+
+    #[test]
+    fn the_lock_modules_and_files_are_read_from_each_document() {
+        let lock = "version = \"1\"\n[[document]]\nmodule = \"a_b\"\nfile = \"a-b.json\"\n\
+                    [[document]]\nmodule = \"c\"\nfile = \"c.json\"\n";
+        let pair = |module: &str, file: &str| (module.to_string(), file.to_string());
+        assert_eq!(documents_in_lock(lock), Ok(vec![pair("a_b", "a-b.json"), pair("c", "c.json")]));
+        assert!(documents_in_lock("version = \"1\"\n").is_err());
+        assert_eq!(
+            documents_in_lock("[[document]]\nfile = \"a.json\"\n"),
+            Err("a [[document]] without `module = \"...\"`".to_string())
+        );
     }
 
     #[test]

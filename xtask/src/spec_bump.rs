@@ -38,8 +38,15 @@ struct Incoming {
 }
 
 /// The new lock for `incoming`, keeping what `old` says of documents with the same name.
-fn new_lock(old: &Lock, incoming: &[Incoming], version: &str, source: &str, url_template: &str) -> Result<Lock> {
-    let by_name: BTreeMap<&str, &PinnedDocument> = old.documents.iter().map(|d| (d.name.as_str(), d)).collect();
+fn new_lock(
+    old: &Lock,
+    incoming: &[Incoming],
+    version: &str,
+    source: &str,
+    url_template: &str,
+) -> Result<Lock> {
+    let by_name: BTreeMap<&str, &PinnedDocument> =
+        old.documents.iter().map(|d| (d.name.as_str(), d)).collect();
     let mut documents: Vec<PinnedDocument> = Vec::new();
     for doc in incoming {
         let name = doc.file.trim_end_matches(".json").to_string();
@@ -55,12 +62,15 @@ fn new_lock(old: &Lock, incoming: &[Incoming], version: &str, source: &str, url_
                 sha256,
                 url,
                 allow_non_production_hosts: false,
-                operation_cases: false,
+                // Every audience is in the conformance suite: its completeness test fails
+                // until the new document's generated cases are included.
+                operation_cases: true,
             },
         });
     }
     // Documents the old lock had keep their order; new ones follow.
-    let position = |d: &PinnedDocument| old.documents.iter().position(|o| o.name == d.name).unwrap_or(usize::MAX);
+    let position =
+        |d: &PinnedDocument| old.documents.iter().position(|o| o.name == d.name).unwrap_or(usize::MAX);
     documents.sort_by(|a, b| position(a).cmp(&position(b)).then(a.name.cmp(&b.name)));
     let lock = Lock { version: version.to_string(), source: source.to_string(), documents };
     lock.to_toml().context("the new lock is invalid")?;
@@ -76,7 +86,8 @@ fn read_incoming(old: &Lock, source: &BumpSource) -> Result<Vec<Incoming>> {
                 let path = entry?.path();
                 if path.is_file() && path.extension().is_some_and(|e| e == "json") {
                     let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-                    let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                    let bytes =
+                        std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
                     raw.push((file, bytes));
                 }
             }
@@ -87,7 +98,8 @@ fn read_incoming(old: &Lock, source: &BumpSource) -> Result<Vec<Incoming>> {
         (None, Some(template)) => {
             for pin in &old.documents {
                 let url = template.replace("{file}", &pin.file);
-                let bytes = spec_source::download(&url).with_context(|| format!("cannot download {}", pin.file))?;
+                let bytes =
+                    spec_source::download(&url).with_context(|| format!("cannot download {}", pin.file))?;
                 raw.push((pin.file.clone(), bytes));
             }
         }
@@ -98,7 +110,8 @@ fn read_incoming(old: &Lock, source: &BumpSource) -> Result<Vec<Incoming>> {
     for (file, bytes) in raw {
         let json = document::parse_json(&file, &bytes)?;
         let by_name = old.documents.iter().find(|d| d.file == file);
-        let allowed = source.allow_non_production_hosts || by_name.is_some_and(|d| d.allow_non_production_hosts);
+        let allowed =
+            source.allow_non_production_hosts || by_name.is_some_and(|d| d.allow_non_production_hosts);
         if !allowed {
             let urls = production_hosts::non_production_urls(&json);
             anyhow::ensure!(urls.is_empty(), "{}", production_hosts::refusal(&file, &urls));
@@ -118,7 +131,8 @@ fn common_version(incoming: &[Incoming]) -> Result<String> {
     match versions.len() {
         1 => Ok(versions.into_keys().next().unwrap_or_default()),
         _ => {
-            let listed: Vec<String> = versions.iter().map(|(v, files)| format!("{v}: {}", files.join(", "))).collect();
+            let listed: Vec<String> =
+                versions.iter().map(|(v, files)| format!("{v}: {}", files.join(", "))).collect();
             bail!("the documents disagree on info.version ({})", listed.join("; "))
         }
     }
@@ -149,15 +163,21 @@ pub fn run(ws: &Workspace, source: &BumpSource) -> Result<()> {
         std::fs::write(&path, &doc.bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let lock_path = ws.lock_path();
-    std::fs::write(&lock_path, lock.to_toml()?).with_context(|| format!("cannot write {}", lock_path.display()))?;
+    std::fs::write(&lock_path, lock.to_toml()?)
+        .with_context(|| format!("cannot write {}", lock_path.display()))?;
     eprintln!("pinned Wink API {version} ({} documents) in {}", lock.documents.len(), lock_path.display());
 
     let new_set = DocumentSet {
         label: version.clone(),
-        documents: incoming.iter().map(|d| (d.file.trim_end_matches(".json").to_string(), d.json.clone())).collect(),
+        documents: incoming
+            .iter()
+            .map(|d| (d.file.trim_end_matches(".json").to_string(), d.json.clone()))
+            .collect(),
     };
     match DocumentSet::locate(ws, &old.version) {
-        Ok(old_set) => println!("{}", spec_diff::report(&old_set, &new_set, &spec_diff::diff(&old_set, &new_set))),
+        Ok(old_set) => {
+            println!("{}", spec_diff::report(&old_set, &new_set, &spec_diff::diff(&old_set, &new_set)))
+        }
         Err(e) => eprintln!("no change report: the {} documents are not here ({e:#})", old.version),
     }
     if let Err(e) = crate::regen::check_features(&lock, &ws.root.join("wink-api").join("Cargo.toml")) {
@@ -173,7 +193,11 @@ pub(crate) fn lock_for(old: &Lock, files: &[(&str, Vec<u8>)], template: &str) ->
     let incoming: Vec<Incoming> = files
         .iter()
         .map(|(file, bytes)| {
-            Ok(Incoming { file: file.to_string(), bytes: bytes.clone(), json: document::parse_json(file, bytes)? })
+            Ok(Incoming {
+                file: file.to_string(),
+                bytes: bytes.clone(),
+                json: document::parse_json(file, bytes)?,
+            })
         })
         .collect::<Result<_>>()?;
     let version = common_version(&incoming)?;
@@ -189,7 +213,10 @@ mod tests {
     }
 
     fn doc(version: &str) -> Vec<u8> {
-        serde_json::to_vec(&serde_json::json!({"openapi": "3.1.0", "info": {"version": version}, "paths": {}})).unwrap()
+        serde_json::to_vec(
+            &serde_json::json!({"openapi": "3.1.0", "info": {"version": version}, "paths": {}}),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -203,8 +230,12 @@ mod tests {
         assert_eq!(lock.version, "31.0.0");
         let names: Vec<(&str, &str, &str)> =
             lock.documents.iter().map(|d| (d.name.as_str(), d.module.as_str(), d.feature.as_str())).collect();
-        assert_eq!(names, [("affiliate", "affiliate", "affiliate"), ("booking-engine", "booking_engine", "booking-engine")]);
+        assert_eq!(
+            names,
+            [("affiliate", "affiliate", "affiliate"), ("booking-engine", "booking_engine", "booking-engine")]
+        );
         assert!(lock.documents[0].operation_cases, "affiliate keeps its options");
+        assert!(lock.documents[1].operation_cases, "a new document gets conformance cases");
         assert_eq!(lock.documents[1].url, "https://example.com/31.0.0/booking-engine.json");
         assert_eq!(lock.documents[0].sha256, spec_source::sha256_hex(&doc("31.0.0")));
     }
@@ -229,9 +260,10 @@ mod tests {
         std::fs::copy(Workspace::current().lock_path(), root.join("openapi").join("wink.lock.toml")).unwrap();
         let from = root.join("new");
         std::fs::create_dir_all(&from).unwrap();
-        let mut affiliate: Value =
-            serde_json::from_slice(&std::fs::read(Workspace::current().shared_spec_dir("30.49.0").join("affiliate.json")).unwrap())
-                .unwrap();
+        let mut affiliate: Value = serde_json::from_slice(
+            &std::fs::read(Workspace::current().shared_spec_dir("30.49.0").join("affiliate.json")).unwrap(),
+        )
+        .unwrap();
         affiliate["info"]["version"] = "30.50.0".into();
         std::fs::write(from.join("affiliate.json"), serde_json::to_vec(&affiliate).unwrap()).unwrap();
         let ws = Workspace { root: root.clone() };

@@ -60,7 +60,7 @@ async fn a_missing_path_parameter_or_required_body_field_is_refused_before_sendi
 #[tokio::test]
 async fn a_rejection_by_the_server_is_a_typed_error_response() {
     let client =
-        Client::new(&wink_tests::prism_affiliate_base_url(), ClientContext::with_authorizer(token()));
+        Client::new(&wink_tests::prism_base_url("affiliate"), ClientContext::with_authorizer(token()));
     let body: types::UpsertManagedSocialSettingsRequestManagingEntity = serde_json::from_value(json!({
         "customizationIdentifier": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
         "notificationEmail": "not-an-email",
