@@ -83,9 +83,11 @@ fn serve_forever(body: Vec<u8>) -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     listener.set_nonblocking(true).unwrap();
-    let mut response =
-        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len())
-            .into_bytes();
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
     response.extend_from_slice(&body);
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -124,7 +126,9 @@ async fn token_server(delay: Duration) -> MockServer {
     Mock::given(method("POST"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": "a".repeat(43), "token_type": "bearer", "expires_in": 3600}))
+                .set_body_json(
+                    json!({"access_token": "a".repeat(43), "token_type": "bearer", "expires_in": 3600}),
+                )
                 .set_delay(delay),
         )
         .mount(&server)
@@ -172,7 +176,8 @@ fn call_overhead(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("generated_client", items), |b| {
             b.iter(|| {
                 rt.block_on(async {
-                    let maps = client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap();
+                    let maps =
+                        client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap();
                     assert_eq!(maps.len(), items);
                     black_box(maps)
                 })
@@ -294,7 +299,9 @@ fn paired_call_ratio() {
         ratios
     });
     let (median, p25, p75) = (ratios[ROUNDS / 2], ratios[ROUNDS / 4], ratios[ROUNDS * 3 / 4]);
-    println!("paired: a/b median {median:.3} (interquartile {p25:.3} to {p75:.3}), {ROUNDS} rounds of {CALLS} calls");
+    println!(
+        "paired: a/b median {median:.3} (interquartile {p25:.3} to {p75:.3}), {ROUNDS} rounds of {CALLS} calls"
+    );
     let report = json!({"rounds": ROUNDS, "calls_per_round": CALLS, "ratio_median": median, "ratio_p25": p25, "ratio_p75": p75});
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
     let _ = std::fs::create_dir_all(&dir);

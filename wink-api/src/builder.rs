@@ -361,12 +361,21 @@ mod tests {
     #[test]
     fn environments_name_wink_hosts() {
         assert_eq!(Environment::Production.base_url(Client::PRODUCTION_BASE_URL), "https://api.wink.travel");
-        assert_eq!(Environment::Staging.base_url(Client::PRODUCTION_BASE_URL), "https://staging-api.wink.travel");
+        assert_eq!(
+            Environment::Staging.base_url(Client::PRODUCTION_BASE_URL),
+            "https://staging-api.wink.travel"
+        );
         #[cfg(feature = "partner")]
         {
             use crate::partner::Client as Partner;
-            assert_eq!(Environment::Production.base_url(Partner::PRODUCTION_BASE_URL), "https://integrations.wink.travel");
-            assert_eq!(Environment::Staging.base_url(Partner::PRODUCTION_BASE_URL), "https://staging-integrations.wink.travel");
+            assert_eq!(
+                Environment::Production.base_url(Partner::PRODUCTION_BASE_URL),
+                "https://integrations.wink.travel"
+            );
+            assert_eq!(
+                Environment::Staging.base_url(Partner::PRODUCTION_BASE_URL),
+                "https://staging-integrations.wink.travel"
+            );
         }
         assert_eq!(Environment::Staging.token_url(), "https://staging-iam.wink.travel/oauth2/token");
     }

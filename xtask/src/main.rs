@@ -83,13 +83,15 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
                 ["fetch"] => fetch(&ws, None),
                 ["fetch", "--from", dir] => fetch(&ws, Some(PathBuf::from(dir))),
                 ["diff", old, new] => {
-                    let (old, new) = (spec_diff::DocumentSet::locate(&ws, old)?, spec_diff::DocumentSet::locate(&ws, new)?);
+                    let (old, new) = (
+                        spec_diff::DocumentSet::locate(&ws, old)?,
+                        spec_diff::DocumentSet::locate(&ws, new)?,
+                    );
                     print!("{}", spec_diff::report(&old, &new, &spec_diff::diff(&old, &new)));
                     Ok(ExitCode::SUCCESS)
                 }
                 ["bump", options @ ..] => {
-                    let mut source =
-                        spec_bump::BumpSource {
+                    let mut source = spec_bump::BumpSource {
                         from: None,
                         url_template: None,
                         allow_non_production_hosts: false,
@@ -98,7 +100,10 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
                     let mut options = options.iter();
                     while let Some(option) = options.next() {
                         let mut value = || {
-                            options.next().map(|v| v.to_string()).ok_or_else(|| anyhow::anyhow!("{option} needs a value"))
+                            options
+                                .next()
+                                .map(|v| v.to_string())
+                                .ok_or_else(|| anyhow::anyhow!("{option} needs a value"))
                         };
                         match *option {
                             "--from" => source.from = Some(PathBuf::from(value()?)),

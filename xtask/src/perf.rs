@@ -23,7 +23,8 @@ fn cargo() -> Command {
 
 fn criterion_json(root: &Path, id: &str, file: &str) -> Result<Value> {
     let path = root.join("target/criterion").join(id).join("new").join(file);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("no benchmark result at {}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("no benchmark result at {}", path.display()))?;
     Ok(serde_json::from_str(&text)?)
 }
 
@@ -59,7 +60,16 @@ fn output_of(command: &mut Command) -> String {
 fn client_bench_executable(root: &Path) -> Result<String> {
     let output = cargo()
         .current_dir(root)
-        .args(["bench", "--locked", "-p", "wink-api", "--bench", "client", "--no-run", "--message-format=json"])
+        .args([
+            "bench",
+            "--locked",
+            "-p",
+            "wink-api",
+            "--bench",
+            "client",
+            "--no-run",
+            "--message-format=json",
+        ])
         .stderr(Stdio::null())
         .output()
         .context("cannot start cargo")?;
@@ -142,9 +152,14 @@ pub fn run(ws: &Workspace, compile: bool) -> Result<ExitCode> {
         "≥ 0.97".into(),
     ));
     let injection = median_ns(root, "cached header injection")?;
-    rows.push(("cached-token header injection, median".into(), format!("{injection:.1} ns"), "≤ 200 ns".into()));
+    rows.push((
+        "cached-token header injection, median".into(),
+        format!("{injection:.1} ns"),
+        "≤ 200 ns".into(),
+    ));
     let concurrency: Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join("target/criterion/concurrency.json")).context("no concurrency result")?,
+        &std::fs::read_to_string(root.join("target/criterion/concurrency.json"))
+            .context("no concurrency result")?,
     )?;
     let number = |k: &str| concurrency.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
     rows.push((
@@ -152,16 +167,24 @@ pub fn run(ws: &Workspace, compile: bool) -> Result<ExitCode> {
         format!("{}, {:.0} ms, {:.0} ms", number("token_requests"), number("p50_ms"), number("p99_ms")),
         "exactly 1 token request".into(),
     ));
-    let (typed, value) =
-        (megabytes_per_second(root, "decode/generated_page")?, megabytes_per_second(root, "decode/json_value")?);
+    let (typed, value) = (
+        megabytes_per_second(root, "decode/generated_page")?,
+        megabytes_per_second(root, "decode/json_value")?,
+    );
     rows.push((
         "decode a 10,000-item page: generated type / `Value`".into(),
         format!("{typed:.0} / {value:.0} MB/s ({:.2}×)", typed / value),
         String::new(),
     ));
-    rows.push(("`cargo xtask regen`, six documents, median of 3".into(), format!("{:.2?}", regen_runs[1]), String::new()));
+    rows.push((
+        "`cargo xtask regen`, six documents, median of 3".into(),
+        format!("{:.2?}", regen_runs[1]),
+        String::new(),
+    ));
     if compile {
-        for (what, features) in [("check", None), ("build", None), ("check", Some("full")), ("build", Some("full"))] {
+        for (what, features) in
+            [("check", None), ("build", None), ("check", Some("full")), ("build", Some("full"))]
+        {
             let mut clean = cargo();
             clean.current_dir(root).args(["clean", "-p", "wink-api"]);
             timed(clean)?;
@@ -171,7 +194,10 @@ pub fn run(ws: &Workspace, compile: bool) -> Result<ExitCode> {
                 command.args(["--features", features]);
             }
             let took = timed(command)?;
-            let label = format!("`cargo {what} -p wink-api`{}", features.map_or(String::new(), |f| format!(" `--features {f}`")));
+            let label = format!(
+                "`cargo {what} -p wink-api`{}",
+                features.map_or(String::new(), |f| format!(" `--features {f}`"))
+            );
             rows.push((label, format!("{:.0} s", took.as_secs_f64()), String::new()));
         }
     }
@@ -179,7 +205,10 @@ pub fn run(ws: &Workspace, compile: bool) -> Result<ExitCode> {
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let rustc = output_of(Command::new("rustc").arg("-V"));
     let date = output_of(Command::new("date").args(["-u", "+%Y-%m-%d"]));
-    println!("{cores} cores, {rustc}, {date}; one run of `cargo xtask perf{}`.\n", if compile { " --compile" } else { "" });
+    println!(
+        "{cores} cores, {rustc}, {date}; one run of `cargo xtask perf{}`.\n",
+        if compile { " --compile" } else { "" }
+    );
     println!("| what | measured | goal |\n| --- | ---: | --- |");
     for (what, measured, goal) in rows {
         println!("| {what} | {measured} | {goal} |");

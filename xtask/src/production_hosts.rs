@@ -125,7 +125,10 @@ mod tests {
 
     #[test]
     fn production_documents_pass() {
-        assert_eq!(non_production_urls(&doc("https://api.wink.travel", "https://iam.wink.travel/oauth2/token")), []);
+        assert_eq!(
+            non_production_urls(&doc("https://api.wink.travel", "https://iam.wink.travel/oauth2/token")),
+            []
+        );
         let partner = doc("https://integrations.wink.travel", "https://iam.wink.travel/oauth2/token");
         assert_eq!(non_production_urls(&partner), []);
     }
@@ -137,7 +140,10 @@ mod tests {
         let pointers: Vec<&str> = found.iter().map(|u| u.pointer.as_str()).collect();
         assert_eq!(
             pointers,
-            ["/servers/0/url", "/components/securitySchemes/oauth2ClientCredentials/flows/clientCredentials/tokenUrl"]
+            [
+                "/servers/0/url",
+                "/components/securitySchemes/oauth2ClientCredentials/flows/clientCredentials/tokenUrl"
+            ]
         );
         assert!(found[0].reason.contains("`dev-api.wink.travel` is not a production host"), "{found:?}");
         let message = refusal("affiliate.json", &found);

@@ -52,7 +52,8 @@ impl DocumentSet {
             let path = entry?.path();
             if path.extension().is_some_and(|e| e == "json") && path.is_file() {
                 let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-                let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+                let bytes =
+                    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
                 let doc = document::parse_json(&file, &bytes)?;
                 let name = file.trim_end_matches(".json").to_string();
                 documents.insert(name, doc);
@@ -125,7 +126,8 @@ pub struct Change {
 /// The report: a Markdown section per audience with changes, headed by the summary line.
 pub fn report(old: &DocumentSet, new: &DocumentSet, changes: &[Change]) -> String {
     let mut out = format!("# Wink API {} → {}\n\n{}\n", old.label, new.label, summary(changes));
-    let audiences: BTreeSet<&str> = old.documents.keys().chain(new.documents.keys()).map(String::as_str).collect();
+    let audiences: BTreeSet<&str> =
+        old.documents.keys().chain(new.documents.keys()).map(String::as_str).collect();
     for audience in audiences {
         let mine: Vec<&Change> = changes.iter().filter(|c| c.audience == audience).collect();
         let _ = write!(out, "\n## {audience}\n\n");
@@ -243,7 +245,9 @@ pub fn diff(old: &DocumentSet, new: &DocumentSet) -> Vec<Change> {
         for (id, op) in after {
             match before.get(id) {
                 None if is_moved_into(&moved, id, &departed, op) => {}
-                None => push(format!("operation `{id}` added (`{} {}`)", op.method, op.path), Additive, Additive),
+                None => {
+                    push(format!("operation `{id}` added (`{} {}`)", op.method, op.path), Additive, Additive)
+                }
                 Some(was) => compare_operations(id, was, op, &renames, &mut push),
             }
         }
@@ -292,7 +296,11 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
             }
             let Some(id) = op.get("operationId").and_then(Value::as_str) else { continue };
             let mut parameters = BTreeMap::new();
-            for p in shared.into_iter().chain(op.get("parameters")).flat_map(|l| l.as_array().into_iter().flatten()) {
+            for p in shared
+                .into_iter()
+                .chain(op.get("parameters"))
+                .flat_map(|l| l.as_array().into_iter().flatten())
+            {
                 let p = resolve(doc, p);
                 let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                 let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
@@ -317,7 +325,14 @@ fn operations(doc: &Value) -> BTreeMap<String, Operation> {
             }
             out.insert(
                 id.to_string(),
-                Operation { method: method.to_uppercase(), path: path.clone(), parameters, body, success, errors },
+                Operation {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    parameters,
+                    body,
+                    success,
+                    errors,
+                },
             );
         }
     }
@@ -444,7 +459,11 @@ fn compare_operations(
     for (key @ (place, name), (required, ty)) in &now.parameters {
         if !was.parameters.contains_key(key) {
             let (kind, impact) = if *required { ("required", Breaking) } else { ("optional", Additive) };
-            push(format!("operation `{id}`: {kind} {place} parameter `{name}` (`{ty}`) added"), impact, impact);
+            push(
+                format!("operation `{id}`: {kind} {place} parameter `{name}` (`{ty}`) added"),
+                impact,
+                impact,
+            );
         }
     }
     match (&was.body, &now.body) {
@@ -452,12 +471,12 @@ fn compare_operations(
             let impact = if *required { Breaking } else { Additive };
             push(format!("operation `{id}`: request body `{ty}` added"), impact, impact);
         }
-        (Some((_, ty)), None) => push(format!("operation `{id}`: request body `{ty}` removed"), Breaking, Additive),
-        (Some((_, ty)), Some((_, now_ty))) if through_renames(ty, renames) != *now_ty => push(
-            format!("operation `{id}`: request body is `{now_ty}`, was `{ty}`"),
-            Breaking,
-            Breaking,
-        ),
+        (Some((_, ty)), None) => {
+            push(format!("operation `{id}`: request body `{ty}` removed"), Breaking, Additive)
+        }
+        (Some((_, ty)), Some((_, now_ty))) if through_renames(ty, renames) != *now_ty => {
+            push(format!("operation `{id}`: request body is `{now_ty}`, was `{ty}`"), Breaking, Breaking)
+        }
         _ => {}
     }
     if through_renames(&was.success, renames) != now.success {
@@ -489,7 +508,9 @@ fn renamed_schemas(old: &Value, new: &Value) -> BTreeMap<String, String> {
     let added: Vec<&String> = after.keys().filter(|k| !before.contains_key(*k)).collect();
     let mut renames = BTreeMap::new();
     for old_name in removed {
-        let mut same = added.iter().filter(|n| before[old_name] == after[n.as_str()] && !renames.values().any(|v| v == **n));
+        let mut same = added
+            .iter()
+            .filter(|n| before[old_name] == after[n.as_str()] && !renames.values().any(|v| v == **n));
         if let Some(new_name) = same.next() {
             renames.insert(old_name.clone(), (*new_name).clone());
         }
@@ -531,9 +552,16 @@ fn compare_schemas(
         let sent = matches!(direction, Direction::Request | Direction::Both);
         let received = matches!(direction, Direction::Response | Direction::Both);
         compare_enums(&format!("schema `{name}`"), was, now, push);
-        let properties = |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        let properties =
+            |s: &Value| s.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
         let required = |s: &Value| -> BTreeSet<String> {
-            s.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
+            s.get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
         };
         let (was_props, now_props) = (properties(was), properties(now));
         let (was_required, now_required) = (required(was), required(now));
@@ -547,7 +575,11 @@ fn compare_schemas(
                 Some(now_schema) => {
                     let (ty, now_ty) = (through_renames(&describe(schema), renames), describe(now_schema));
                     if ty != now_ty {
-                        push(format!("{subject} is `{now_ty}`, was `{}`", describe(schema)), Breaking, Breaking);
+                        push(
+                            format!("{subject} is `{now_ty}`, was `{}`", describe(schema)),
+                            Breaking,
+                            Breaking,
+                        );
                     }
                     compare_enums(&subject, schema, now_schema, push);
                 }
@@ -559,7 +591,11 @@ fn compare_schemas(
                 let wire = if sent { Breaking } else { Additive };
                 push(format!("schema `{name}`: required property `{prop}` (`{ty}`) added"), wire, wire);
             } else {
-                push(format!("schema `{name}`: optional property `{prop}` (`{ty}`) added"), Additive, Additive);
+                push(
+                    format!("schema `{name}`: optional property `{prop}` (`{ty}`) added"),
+                    Additive,
+                    Additive,
+                );
             }
         }
         // `required` changes of properties that exist on both sides (new and removed
@@ -658,7 +694,11 @@ mod tests {
                 VerifiedDocument { pin, origin: "test".into(), bytes }
             })
             .collect();
-        let lock = Lock { version: new.label.clone(), source: "test".into(), documents: docs.iter().map(|d| d.pin.clone()).collect() };
+        let lock = Lock {
+            version: new.label.clone(),
+            source: "test".into(),
+            documents: docs.iter().map(|d| d.pin.clone()).collect(),
+        };
         crate::regen::render(&lock, &docs).map(|_| ())
     }
 
@@ -673,7 +713,8 @@ mod tests {
 
     fn add_required_parameter(doc: &mut Value) {
         let parameters = doc["paths"][MAPS]["get"]["parameters"].as_array_mut().unwrap();
-        parameters.push(json!({"name": "region", "in": "query", "required": true, "schema": {"type": "string"}}));
+        parameters
+            .push(json!({"name": "region", "in": "query", "required": true, "schema": {"type": "string"}}));
     }
 
     fn change_property_type(doc: &mut Value) {
@@ -681,7 +722,10 @@ mod tests {
     }
 
     fn add_enum_value(doc: &mut Value) {
-        doc["components"]["schemas"][MAP]["properties"]["type"]["enum"].as_array_mut().unwrap().push("CAROUSEL".into());
+        doc["components"]["schemas"][MAP]["properties"]["type"]["enum"]
+            .as_array_mut()
+            .unwrap()
+            .push("CAROUSEL".into());
     }
 
     fn add_required_request_property(doc: &mut Value) {
@@ -692,7 +736,8 @@ mod tests {
 
     fn rename_schema(doc: &mut Value) {
         let text = serde_json::to_string(doc).unwrap();
-        let text = text.replace(&format!("\"#/components/schemas/{MAP}\""), "\"#/components/schemas/InventoryMap\"");
+        let text =
+            text.replace(&format!("\"#/components/schemas/{MAP}\""), "\"#/components/schemas/InventoryMap\"");
         *doc = serde_json::from_str(&text).unwrap();
         let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
         let schema = schemas.remove(MAP).unwrap();
@@ -719,17 +764,26 @@ mod tests {
 
     #[test]
     fn a_removed_operation_is_breaking_everywhere() {
-        insta::assert_snapshot!("diff_remove_operation", report_of(&only_affiliate(mutated(remove_operation))));
+        insta::assert_snapshot!(
+            "diff_remove_operation",
+            report_of(&only_affiliate(mutated(remove_operation)))
+        );
     }
 
     #[test]
     fn a_new_required_parameter_is_breaking_everywhere() {
-        insta::assert_snapshot!("diff_add_required_parameter", report_of(&only_affiliate(mutated(add_required_parameter))));
+        insta::assert_snapshot!(
+            "diff_add_required_parameter",
+            report_of(&only_affiliate(mutated(add_required_parameter)))
+        );
     }
 
     #[test]
     fn a_changed_property_type_is_breaking_everywhere() {
-        insta::assert_snapshot!("diff_change_property_type", report_of(&only_affiliate(mutated(change_property_type))));
+        insta::assert_snapshot!(
+            "diff_change_property_type",
+            report_of(&only_affiliate(mutated(change_property_type)))
+        );
     }
 
     #[test]
@@ -745,7 +799,10 @@ mod tests {
         let changes = diff(&pinned(), &mutated(add_required_request_property));
         assert_eq!(changes.len(), 1, "{changes:?}");
         assert_eq!(changes[0].wire, Breaking);
-        insta::assert_snapshot!("diff_add_required_request_property", report_of(&only_affiliate(mutated(add_required_request_property))));
+        insta::assert_snapshot!(
+            "diff_add_required_request_property",
+            report_of(&only_affiliate(mutated(add_required_request_property)))
+        );
     }
 
     #[test]
@@ -775,7 +832,14 @@ mod tests {
 
     #[test]
     fn every_mutated_set_still_generates_and_a_broken_one_fails_with_its_location() {
-        for mutate in [remove_operation, add_required_parameter, change_property_type, add_enum_value, add_required_request_property, rename_schema] {
+        for mutate in [
+            remove_operation,
+            add_required_parameter,
+            change_property_type,
+            add_enum_value,
+            add_required_request_property,
+            rename_schema,
+        ] {
             regen_of(&only_affiliate(mutated(mutate))).expect("a mutated document still generates");
         }
         let mut set = only_affiliate(mutated(|_| {}));
@@ -806,8 +870,14 @@ mod tests {
     #[test]
     fn a_type_names_its_reference_format_and_items() {
         assert_eq!(describe(&json!({"$ref": "#/components/schemas/A"})), "A");
-        assert_eq!(describe(&json!({"type": "array", "items": {"type": "string", "format": "uuid"}})), "[string(uuid)]");
-        assert_eq!(describe(&json!({"type": "object", "additionalProperties": {"type": "integer"}})), "map<integer>");
+        assert_eq!(
+            describe(&json!({"type": "array", "items": {"type": "string", "format": "uuid"}})),
+            "[string(uuid)]"
+        );
+        assert_eq!(
+            describe(&json!({"type": "object", "additionalProperties": {"type": "integer"}})),
+            "map<integer>"
+        );
         assert_eq!(describe(&json!({"type": ["string", "null"]})), "string");
         assert_eq!(replace_word("[A] AB A", "A", "B"), "[B] AB B");
     }

@@ -27,7 +27,15 @@ pub fn run(ws: &Workspace, extra: Vec<String>) -> Result<ExitCode> {
     // The benchmarks are built so that they never rot; `cargo xtask perf` runs them.
     let mut benches = Command::new(&cargo);
     forget_cargo_run_package(&mut benches);
-    benches.current_dir(&ws.root).args(["bench", "--locked", "--no-run", "-p", "wink-auth", "-p", "wink-api"]);
+    benches.current_dir(&ws.root).args([
+        "bench",
+        "--locked",
+        "--no-run",
+        "-p",
+        "wink-auth",
+        "-p",
+        "wink-api",
+    ]);
     step(&mut benches, "cargo bench --no-run")?;
     Ok(ExitCode::SUCCESS)
 }
@@ -38,7 +46,8 @@ pub fn run(ws: &Workspace, extra: Vec<String>) -> Result<ExitCode> {
 /// `cargo xtask test` and a plain `cargo test`, and each would rebuild the TLS stack and the
 /// whole generated client after the other.
 fn forget_cargo_run_package(command: &mut Command) {
-    const SET_BY_CARGO_RUN: [&str; 5] = ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_BIN_", "CARGO_CRATE_", "CARGO_PRIMARY_PACKAGE"];
+    const SET_BY_CARGO_RUN: [&str; 5] =
+        ["CARGO_MANIFEST_", "CARGO_PKG_", "CARGO_BIN_", "CARGO_CRATE_", "CARGO_PRIMARY_PACKAGE"];
     for (name, _) in std::env::vars_os() {
         if name.to_str().is_some_and(|name| SET_BY_CARGO_RUN.iter().any(|prefix| name.starts_with(prefix))) {
             command.env_remove(name);
