@@ -108,11 +108,7 @@ pub(crate) async fn execute(
         request_id = tracing::field::Empty,
     );
     let started = std::time::Instant::now();
-    let result = crate::retry::send_with_retries(&context.retry, request, |attempt| {
-        send_once(client, context, attempt)
-    })
-    .instrument(span.clone())
-    .await;
+    let result = crate::retry::send_with_retries(client, context, request).instrument(span.clone()).await;
     span.record("duration_ms", started.elapsed().as_millis() as u64);
     match result {
         Ok(mut response) => {
@@ -178,24 +174,28 @@ pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<&str
 }
 
 /// One attempt; with a token source, a 401 that asks for a new token invalidates the
-/// token it was sent with and replays the request once (when it can be cloned). Concurrent
-/// 401s for one token cause one refresh; 403 and `insufficient_scope` never refresh.
-async fn send_once(
+/// token it was sent with and replays the request once, as a fresh copy of `original` (the
+/// prepared request `request` is a copy of, when it could be copied). Concurrent 401s for
+/// one token cause one refresh; 403 and `insufficient_scope` never refresh.
+pub(crate) async fn send_once(
     client: &reqwest::Client,
     context: &ClientContext,
     request: Request,
+    original: Option<&Request>,
 ) -> reqwest::Result<Response> {
     let Credentials::TokenSource(source) = &context.credentials else {
         return client.execute(request).await;
     };
-    let replay = request.try_clone();
-    let sent_with = request.headers().get(AUTHORIZATION).cloned();
     let response = client.execute(request).await?;
     if response.status() != StatusCode::UNAUTHORIZED || !asks_for_new_token(&response) {
         return Ok(response);
     }
-    let (Some(mut replay), Some(sent_with)) = (replay, sent_with) else { return Ok(response) };
-    source.invalidate(&sent_with);
+    let Some(original) = original else { return Ok(response) };
+    let (Some(sent_with), Some(mut replay)) = (original.headers().get(AUTHORIZATION), original.try_clone())
+    else {
+        return Ok(response);
+    };
+    source.invalidate(sent_with);
     match source.authorization().await {
         Ok(fresh) if fresh != sent_with => {
             tracing::debug!("401 for an invalid token: replaying once with a new token");

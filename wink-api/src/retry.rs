@@ -11,7 +11,6 @@
 //! attempt the caller gets the last response (its status decoded as usual) or the last
 //! transport error.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
@@ -108,36 +107,40 @@ enum Failure {
     Fatal(reqwest::Error),
 }
 
-/// Sends `request` through `send` (one attempt each), retrying as `policy` allows.
-pub(crate) async fn send_with_retries<F, Fut>(
-    policy: &RetryPolicy,
+/// Sends `request` with [`send_once`](crate::hooks::send_once) (one attempt each), retrying
+/// as the context's policy allows.
+///
+/// Each attempt sends a copy of `request`, which is kept for the next attempt and for a 401
+/// replay: one copy per attempt, none made in advance. A request whose body is a stream
+/// cannot be copied: it is sent once, as it is.
+pub(crate) async fn send_with_retries(
+    client: &reqwest::Client,
+    context: &crate::ClientContext,
     request: Request,
-    send: F,
-) -> reqwest::Result<Response>
-where
-    F: Fn(Request) -> Fut,
-    Fut: std::future::Future<Output = reqwest::Result<Response>>,
-{
-    if !policy.allows(request.method()) || request.try_clone().is_none() {
-        return send(request).await;
+) -> reqwest::Result<Response> {
+    use crate::hooks::send_once;
+    let policy = &context.retry;
+    if !can_copy(&request) {
+        return send_once(client, context, request, None).await;
     }
-    let attempts = Arc::new(AtomicU32::new(0));
+    if !policy.allows(request.method()) {
+        let copy = request.try_clone().expect("checked copyable above");
+        return send_once(client, context, copy, Some(&request)).await;
+    }
+    let attempts = AtomicU32::new(0);
     let backoff = ExponentialBuilder::default()
         .with_min_delay(policy.initial_backoff)
         .with_max_delay(policy.max_backoff)
         .with_max_times(policy.max_attempts as usize - 1);
-    let attempt = || {
-        let attempts = attempts.clone();
-        let request = request.try_clone().expect("checked clonable above");
-        let send = &send;
-        async move {
-            attempts.fetch_add(1, Ordering::Relaxed);
-            match send(request).await {
-                Ok(response) if is_retryable_status(response.status()) => Err(Failure::Status(response)),
-                Ok(response) => Ok(response),
-                Err(error) if error.is_connect() || error.is_timeout() => Err(Failure::Transport(error)),
-                Err(error) => Err(Failure::Fatal(error)),
-            }
+    let (request, attempts) = (&request, &attempts);
+    let attempt = || async move {
+        attempts.fetch_add(1, Ordering::Relaxed);
+        let copy = request.try_clone().expect("checked copyable above");
+        match send_once(client, context, copy, Some(request)).await {
+            Ok(response) if is_retryable_status(response.status()) => Err(Failure::Status(response)),
+            Ok(response) => Ok(response),
+            Err(error) if error.is_connect() || error.is_timeout() => Err(Failure::Transport(error)),
+            Err(error) => Err(Failure::Fatal(error)),
         }
     };
     let result = attempt
@@ -167,6 +170,12 @@ where
     };
     response.extensions_mut().insert(Attempts(attempts.load(Ordering::Relaxed)));
     Ok(response)
+}
+
+/// Whether `request` can be copied (`Request::try_clone`), found without copying it: only a
+/// streaming body cannot.
+fn can_copy(request: &Request) -> bool {
+    request.body().is_none_or(|body| body.as_bytes().is_some())
 }
 
 #[cfg(test)]

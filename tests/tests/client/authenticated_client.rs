@@ -120,3 +120,44 @@ async fn a_refused_token_request_fails_the_call_before_anything_is_sent() {
     assert!(!err.to_string().contains("secret"), "{err}");
     assert_eq!(count(&api).await, 0);
 }
+
+/// A POST is not retried by default, but a 401 for an invalid token still replays it once:
+/// the replay is a fresh copy of the prepared request, the same JSON body with the new token.
+#[tokio::test]
+async fn a_post_answered_401_is_replayed_once_with_its_body_and_a_fresh_token() {
+    const CUSTOMIZATION: &str = "/api/managing-entity/company-1/studio/customization";
+    let (tokens, api) = (token_server().await, MockServer::builder().start().await);
+    for (token, status) in [("tok-1", 401), ("tok-2", 201)] {
+        Mock::given(method("POST"))
+            .and(path(CUSTOMIZATION))
+            .and(header("authorization", format!("Bearer {token}").as_str()))
+            .respond_with(ResponseTemplate::new(status).set_body_json(json!({})))
+            .mount(&api)
+            .await;
+    }
+    let client = wink_api::affiliate::Client::new(&api.uri(), source(&tokens).into());
+    let body: wink_api::affiliate::types::UpsertCustomizationRequestManagingEntity =
+        serde_json::from_value(json!({"name": "Engine Configuration 1"})).unwrap();
+    let result =
+        client.create_customization().managing_entity_identifier("company-1").body(body).send().await;
+    let requests = api.received_requests().await.unwrap();
+    let sent: Vec<(String, serde_json::Value)> = requests
+        .iter()
+        .map(|r| {
+            let auth = r.headers.get("authorization").unwrap().to_str().unwrap().to_string();
+            (auth, serde_json::from_slice(&r.body).unwrap())
+        })
+        .collect();
+    let tokens_sent: Vec<&str> = sent.iter().map(|(auth, _)| auth.as_str()).collect();
+    assert_eq!(tokens_sent, ["Bearer tok-1", "Bearer tok-2"]);
+    assert_eq!(sent[0].1, sent[1].1, "the replay sends the same body");
+    assert_eq!(sent[1].1["name"], "Engine Configuration 1");
+    assert_eq!(count(&tokens).await, 2, "one token, one refresh");
+    // The caller gets the replay's 201 (whose `{}` may not decode), not the 401.
+    let replayed = match &result {
+        Ok(response) => response.status() == 201,
+        Err(progenitor_client::Error::InvalidResponsePayload(..)) => true,
+        Err(_) => false,
+    };
+    assert!(replayed, "{result:?}");
+}
