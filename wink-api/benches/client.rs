@@ -9,7 +9,11 @@
 //! - `decode/*`: a 10,000-item Spring page (several MB) into the generated type and into
 //!   `serde_json::Value`, with byte throughput.
 //! - `paired` (printed): (a) and (b) interleaved round by round, the median ratio a/b.
-//! - `WINK_BENCH_PROFILE=generated|reqwest`: (a) or (b) alone, for instruction counts.
+//! - `WINK_BENCH_PROFILE=generated|reqwest`: (a) or (b) alone, for instruction counts;
+//!   `WINK_BENCH_PROFILE=paired`: the paired ratio alone.
+//! - `WINK_BENCH_WITHOUT=timeout,retries,token-source` builds (a) without the per-attempt
+//!   timeout, without retries, or with a fixed bearer token instead of the token source:
+//!   what each layer costs, measured by the paired ratio.
 //! - `concurrency` (printed, not criterion): 1000 concurrent calls on a cold token cache,
 //!   the number of token requests (goal: exactly 1) and p50 / p99 latency; also written to
 //!   `target/criterion/concurrency.json` for `cargo xtask perf`.
@@ -343,7 +347,7 @@ impl TwoWays {
         let bearer = rt.block_on(source.authorization()).unwrap();
         let body = serde_json::to_vec(&Value::Array((0..50).map(map).collect())).unwrap();
         let base = format!("http://{}", serve_forever(body));
-        let client = Client::builder().base_url(&base).token_source(source).build().unwrap();
+        let client = without_layers(Client::builder().base_url(&base), source, &bearer).build().unwrap();
         let url = format!("{base}{MAPS}");
         Self { rt, _tokens: tokens, client, raw: reqwest::Client::new(), url, bearer }
     }
@@ -365,9 +369,34 @@ impl TwoWays {
     }
 }
 
+/// The builder of (a) with the layers `WINK_BENCH_WITHOUT` names removed (see the module
+/// documentation); with none named, the client as users build it.
+fn without_layers(
+    builder: wink_api::ClientBuilder<Client>,
+    source: TokenSource,
+    bearer: &reqwest::header::HeaderValue,
+) -> wink_api::ClientBuilder<Client> {
+    let without = std::env::var("WINK_BENCH_WITHOUT").unwrap_or_default();
+    let mut builder = builder;
+    for layer in without.split(',').filter(|l| !l.is_empty()) {
+        builder = match layer {
+            "timeout" => builder.attempt_timeout(None),
+            "retries" => builder.retry_policy(wink_api::RetryPolicy::disabled()),
+            "token-source" => {
+                let token = bearer.to_str().unwrap().trim_start_matches("Bearer ").to_string();
+                builder.authorizer(wink_api::BearerToken::new(&token).unwrap())
+            }
+            other => panic!("WINK_BENCH_WITHOUT: unknown layer {other} (timeout, retries, token-source)"),
+        };
+    }
+    if without.split(',').any(|l| l == "token-source") { builder } else { builder.token_source(source) }
+}
+
 fn main() {
-    if let Ok(way) = std::env::var("WINK_BENCH_PROFILE") {
-        return profile(&way);
+    match std::env::var("WINK_BENCH_PROFILE").as_deref() {
+        Ok("paired") => return paired_call_ratio(),
+        Ok(way) => return profile(way),
+        Err(_) => {}
     }
     let mut criterion = Criterion::default().configure_from_args();
     call_overhead(&mut criterion);
