@@ -156,42 +156,18 @@ async fn raw_call<T: serde::de::DeserializeOwned>(request: reqwest::RequestBuild
 }
 
 fn call_overhead(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let tokens = rt.block_on(token_server(Duration::ZERO));
-    let source = token_source(&tokens);
-    rt.block_on(source.authorization()).unwrap();
-    let bearer = rt.block_on(source.authorization()).unwrap();
-
     let mut group = c.benchmark_group("call_overhead");
     for items in [50, 1] {
-        let body = serde_json::to_vec(&Value::Array((0..items).map(map).collect())).unwrap();
-        let addr = serve_forever(body);
-        let base = format!("http://{addr}");
-        let client = Client::builder().base_url(&base).token_source(source.clone()).build().unwrap();
-        let raw = reqwest::Client::new();
-        let url = format!("{base}{MAPS}");
-        let raw_get = || {
-            raw.get(&url)
-                .header(reqwest::header::AUTHORIZATION, bearer.clone())
-                .header("wink-version", "2.0")
-                .header(reqwest::header::ACCEPT, "application/json")
-        };
+        let ways = CallWays::new(items);
         group.throughput(Throughput::Elements(1));
         group.bench_function(BenchmarkId::new("generated_client", items), |b| {
-            b.iter(|| {
-                rt.block_on(async {
-                    let maps =
-                        client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap();
-                    assert_eq!(maps.len(), items);
-                    black_box(maps)
-                })
-            })
+            b.iter(|| ways.rt.block_on(ways.generated()))
         });
         group.bench_function(BenchmarkId::new("reqwest_typed", items), |b| {
-            b.iter(|| black_box(rt.block_on(raw_call::<Vec<InventoryMapManagingEntity>>(raw_get()))))
+            b.iter(|| ways.rt.block_on(ways.typed()))
         });
         group.bench_function(BenchmarkId::new("reqwest_value", items), |b| {
-            b.iter(|| black_box(rt.block_on(raw_call::<Value>(raw_get()))))
+            b.iter(|| ways.rt.block_on(ways.value()))
         });
     }
     group.finish();
@@ -270,7 +246,7 @@ fn concurrency() {
 fn paired_call_ratio() {
     const ROUNDS: usize = 200;
     const CALLS: usize = 20;
-    let ways = TwoWays::new();
+    let ways = CallWays::new(50);
     let ratios = ways.rt.block_on(async {
         let generated = || async {
             let started = Instant::now();
@@ -316,7 +292,7 @@ fn paired_call_ratio() {
 /// of one way and nothing else: for `valgrind --tool=callgrind` (`cargo xtask perf`), whose
 /// instruction counts do not depend on the machine's noise.
 fn profile(way: &str) {
-    let ways = TwoWays::new();
+    let ways = CallWays::new(50);
     let calls: usize = std::env::var("WINK_BENCH_CALLS").ok().and_then(|n| n.parse().ok()).unwrap_or(2000);
     ways.rt.block_on(async {
         for _ in 0..calls {
@@ -329,43 +305,55 @@ fn profile(way: &str) {
     });
 }
 
-/// Ways (a) and (b) of a 50-item call, set up once: for the paired ratio and the profiles.
-struct TwoWays {
+/// The ways of one call answering `items` maps, set up once: (a) the built client with a
+/// cached token, (b) raw reqwest into the same model, (c) raw reqwest into `Value`.
+struct CallWays {
     rt: tokio::runtime::Runtime,
     _tokens: MockServer,
     client: Client,
     raw: reqwest::Client,
     url: String,
     bearer: reqwest::header::HeaderValue,
+    items: usize,
 }
 
-impl TwoWays {
-    fn new() -> Self {
+impl CallWays {
+    fn new(items: usize) -> Self {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let tokens = rt.block_on(token_server(Duration::ZERO));
         let source = token_source(&tokens);
         let bearer = rt.block_on(source.authorization()).unwrap();
-        let body = serde_json::to_vec(&Value::Array((0..50).map(map).collect())).unwrap();
+        let body = serde_json::to_vec(&Value::Array((0..items).map(map).collect())).unwrap();
         let base = format!("http://{}", serve_forever(body));
         let client = without_layers(Client::builder().base_url(&base), source, &bearer).build().unwrap();
         let url = format!("{base}{MAPS}");
-        Self { rt, _tokens: tokens, client, raw: reqwest::Client::new(), url, bearer }
+        Self { rt, _tokens: tokens, client, raw: reqwest::Client::new(), url, bearer, items }
     }
 
     /// (a): the built client.
     async fn generated(&self) {
-        black_box(self.client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap());
+        let maps = self.client.show_inventory_maps().managing_entity_identifier("me").send().await.unwrap();
+        assert_eq!(maps.len(), self.items);
+        black_box(maps);
     }
 
     /// (b): raw reqwest into the same model.
     async fn typed(&self) {
-        let request = self
-            .raw
+        black_box(raw_call::<Vec<InventoryMapManagingEntity>>(self.raw_get()).await);
+    }
+
+    /// (c): raw reqwest into `Value`.
+    async fn value(&self) {
+        black_box(raw_call::<Value>(self.raw_get()).await);
+    }
+
+    /// The request (b) and (c) send: the headers (a) sends, by hand.
+    fn raw_get(&self) -> reqwest::RequestBuilder {
+        self.raw
             .get(&self.url)
             .header(reqwest::header::AUTHORIZATION, self.bearer.clone())
             .header("wink-version", "2.0")
-            .header(reqwest::header::ACCEPT, "application/json");
-        black_box(raw_call::<Vec<InventoryMapManagingEntity>>(request).await);
+            .header(reqwest::header::ACCEPT, "application/json")
     }
 }
 
