@@ -314,6 +314,7 @@ struct CallWays {
     raw: reqwest::Client,
     url: String,
     bearer: reqwest::header::HeaderValue,
+    user_agent: reqwest::header::HeaderValue,
     items: usize,
 }
 
@@ -327,7 +328,8 @@ impl CallWays {
         let base = format!("http://{}", serve_forever(body));
         let client = without_layers(Client::builder().base_url(&base), source, &bearer).build().unwrap();
         let url = format!("{base}{MAPS}");
-        Self { rt, _tokens: tokens, client, raw: reqwest::Client::new(), url, bearer, items }
+        let user_agent = wink_api::default_user_agent();
+        Self { rt, _tokens: tokens, client, raw: reqwest::Client::new(), url, bearer, user_agent, items }
     }
 
     /// (a): the built client.
@@ -347,13 +349,15 @@ impl CallWays {
         black_box(raw_call::<Value>(self.raw_get()).await);
     }
 
-    /// The request (b) and (c) send: the headers (a) sends, by hand.
+    /// The request (b) and (c) send: the headers (a) sends, by hand, so that both put the
+    /// same bytes on the wire (`tests/tests/operations/snapshots/` shows (a)'s).
     fn raw_get(&self) -> reqwest::RequestBuilder {
         self.raw
             .get(&self.url)
             .header(reqwest::header::AUTHORIZATION, self.bearer.clone())
             .header("wink-version", "2.0")
             .header(reqwest::header::ACCEPT, "application/json")
+            .header(reqwest::header::USER_AGENT, self.user_agent.clone())
     }
 }
 

@@ -28,6 +28,18 @@ pub const ACCEPT_JSON: HeaderValue = HeaderValue::from_static("application/json"
 /// progenitor's own version header, which Wink does not define.
 const PROGENITOR_API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
+/// [`ATTEMPTS_HEADER`](crate::ATTEMPTS_HEADER) as a ready name: a `&str` name is parsed on
+/// every insert.
+const ATTEMPTS: HeaderName = HeaderName::from_static(crate::error::ATTEMPTS_HEADER);
+
+/// The request id headers [`request_id_of`] reads, in order, as ready names.
+const REQUEST_ID_HEADERS: [HeaderName; 4] = [
+    HeaderName::from_static("x-request-id"),
+    HeaderName::from_static("x-correlation-id"),
+    HeaderName::from_static("x-amzn-requestid"),
+    HeaderName::from_static("traceparent"),
+];
+
 /// Prepares `request` for Wink: path check, headers, then credentials.
 pub(crate) async fn prepare<E>(
     baseurl: &str,
@@ -111,14 +123,13 @@ pub(crate) async fn execute(
     let result = crate::retry::send_with_retries(client, context, request).instrument(span.clone()).await;
     span.record("duration_ms", started.elapsed().as_millis() as u64);
     match result {
-        Ok(mut response) => {
+        Ok((mut response, attempts)) => {
             span.record("status", response.status().as_u16());
-            let attempts = response.extensions().get::<crate::retry::Attempts>().map_or(1, |a| a.0);
             span.record("attempts", attempts);
             if let Some(id) = request_id_of(response.headers()) {
                 span.record("request_id", id);
             }
-            response.headers_mut().insert(crate::error::ATTEMPTS_HEADER, HeaderValue::from(attempts));
+            response.headers_mut().insert(ATTEMPTS, attempts_value(attempts));
             problem_in_place_of_non_json(response).await
         }
         Err(error) => {
@@ -137,13 +148,16 @@ const MAX_REPLACED_BODY: usize = 64 * 1024;
 /// typed error with its status instead of failing on the body.
 async fn problem_in_place_of_non_json(response: Response) -> reqwest::Result<Response> {
     let status = response.status();
+    if !matches!(status.as_u16(), 400 | 401 | 403) {
+        return Ok(response);
+    }
     let content_type = response
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if !matches!(status.as_u16(), 400 | 401 | 403) || content_type.contains("json") {
+    if content_type.contains("json") {
         return Ok(response);
     }
     let mut headers = response.headers().clone();
@@ -168,9 +182,17 @@ async fn problem_in_place_of_non_json(response: Response) -> reqwest::Result<Res
 
 /// The request id in `headers`, under the names gateways commonly use.
 pub(crate) fn request_id_of(headers: &reqwest::header::HeaderMap) -> Option<&str> {
-    ["x-request-id", "x-correlation-id", "x-amzn-requestid", "traceparent"]
-        .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok())
+    REQUEST_ID_HEADERS.iter().find_map(|name| headers.get(name)?.to_str().ok())
+}
+
+/// The attempts header's value; the usual counts without formatting (or allocating).
+fn attempts_value(attempts: u32) -> HeaderValue {
+    match attempts {
+        1 => HeaderValue::from_static("1"),
+        2 => HeaderValue::from_static("2"),
+        3 => HeaderValue::from_static("3"),
+        n => HeaderValue::from(n),
+    }
 }
 
 /// One attempt; with a token source, a 401 that asks for a new token invalidates the
@@ -289,5 +311,22 @@ mod tests {
         assert!(!empty("https://api.wink.travel/", "//api/managing-entity/me/studio/map/list"));
         assert!(!empty("http://127.0.0.1:9/prefix/", "/prefix//api/x/y"));
         assert!(empty("http://127.0.0.1:9/prefix", "/prefix/api//y"));
+    }
+
+    #[test]
+    fn attempts_values_read_as_their_count() {
+        for attempts in [1, 2, 3, 4, 17] {
+            assert_eq!(super::attempts_value(attempts).to_str().unwrap(), attempts.to_string());
+        }
+    }
+
+    #[test]
+    fn request_ids_are_read_under_each_name_in_order() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        assert_eq!(super::request_id_of(&headers), None);
+        headers.insert("traceparent", "00-abc-01".parse().unwrap());
+        assert_eq!(super::request_id_of(&headers), Some("00-abc-01"));
+        headers.insert("x-request-id", "req-1".parse().unwrap());
+        assert_eq!(super::request_id_of(&headers), Some("req-1"));
     }
 }

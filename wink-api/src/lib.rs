@@ -43,7 +43,7 @@ pub use error::{ATTEMPTS_HEADER, ApiError, ErrorKind, Problem};
 pub use generated::*;
 pub use hooks::{ACCEPT_JSON, WINK_VERSION, WINK_VERSION_HEADER};
 pub use pagination::{MAX_PAGE_SIZE, Page, items, pages};
-pub use retry::{Attempts, RetryPolicy, is_retryable_status};
+pub use retry::{RetryPolicy, is_retryable_status};
 pub use wink_auth::{self, TokenSource, TokenSourceConfig};
 
 /// The Wink API version the clients were generated from: the documents' `info.version`.

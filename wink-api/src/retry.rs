@@ -88,10 +88,6 @@ impl RetryPolicy {
     }
 }
 
-/// How many attempts a response took; in the response's extensions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attempts(pub u32);
-
 /// The statuses that say the same request may succeed later.
 pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
@@ -108,7 +104,7 @@ enum Failure {
 }
 
 /// Sends `request` with [`send_once`](crate::hooks::send_once) (one attempt each), retrying
-/// as the context's policy allows.
+/// as the context's policy allows; returns the response and how many attempts it took.
 ///
 /// Each attempt sends a copy of `request`, which is kept for the next attempt and for a 401
 /// replay: one copy per attempt, none made in advance. A request whose body is a stream
@@ -117,15 +113,15 @@ pub(crate) async fn send_with_retries(
     client: &reqwest::Client,
     context: &crate::ClientContext,
     request: Request,
-) -> reqwest::Result<Response> {
+) -> reqwest::Result<(Response, u32)> {
     use crate::hooks::send_once;
     let policy = &context.retry;
     if !can_copy(&request) {
-        return send_once(client, context, request, None).await;
+        return Ok((send_once(client, context, request, None).await?, 1));
     }
     if !policy.allows(request.method()) {
         let copy = request.try_clone().expect("checked copyable above");
-        return send_once(client, context, copy, Some(&request)).await;
+        return Ok((send_once(client, context, copy, Some(&request)).await?, 1));
     }
     let attempts = AtomicU32::new(0);
     let backoff = ExponentialBuilder::default()
@@ -164,12 +160,10 @@ pub(crate) async fn send_with_retries(
             tracing::debug!(%why, ?delay, "transient failure; retrying");
         })
         .await;
-    let mut response = match result {
-        Ok(response) | Err(Failure::Status(response)) => response,
-        Err(Failure::Transport(error) | Failure::Fatal(error)) => return Err(error),
-    };
-    response.extensions_mut().insert(Attempts(attempts.load(Ordering::Relaxed)));
-    Ok(response)
+    match result {
+        Ok(response) | Err(Failure::Status(response)) => Ok((response, attempts.load(Ordering::Relaxed))),
+        Err(Failure::Transport(error) | Failure::Fatal(error)) => Err(error),
+    }
 }
 
 /// Whether `request` can be copied (`Request::try_clone`), found without copying it: only a
