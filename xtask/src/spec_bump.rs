@@ -80,21 +80,7 @@ fn new_lock(
 fn read_incoming(old: &Lock, source: &BumpSource) -> Result<Vec<Incoming>> {
     let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
     match (&source.from, &source.url_template) {
-        (Some(dir), _) => {
-            let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-            for entry in entries {
-                let path = entry?.path();
-                if path.is_file() && path.extension().is_some_and(|e| e == "json") {
-                    let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-                    let bytes =
-                        std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-                    raw.push((file, bytes));
-                }
-            }
-            if raw.is_empty() {
-                bail!("{} holds no *.json document", dir.display());
-            }
-        }
+        (Some(dir), _) => raw = crate::spec_diff::read_json_files(dir)?,
         (None, Some(template)) => {
             for pin in &old.documents {
                 let url = template.replace("{file}", &pin.file);

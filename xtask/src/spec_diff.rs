@@ -47,20 +47,9 @@ impl DocumentSet {
     /// Every `*.json` of `dir`, each a document named after its file stem.
     pub fn from_dir(dir: &Path) -> Result<Self> {
         let mut documents = BTreeMap::new();
-        let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-        for entry in entries {
-            let path = entry?.path();
-            if path.extension().is_some_and(|e| e == "json") && path.is_file() {
-                let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-                let bytes =
-                    std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-                let doc = document::parse_json(&file, &bytes)?;
-                let name = file.trim_end_matches(".json").to_string();
-                documents.insert(name, doc);
-            }
-        }
-        if documents.is_empty() {
-            bail!("{} holds no *.json document", dir.display());
+        for (file, bytes) in read_json_files(dir)? {
+            let doc = document::parse_json(&file, &bytes)?;
+            documents.insert(file.trim_end_matches(".json").to_string(), doc);
         }
         let versions: BTreeSet<&str> =
             documents.values().filter_map(|d| d.pointer("/info/version")?.as_str()).collect();
@@ -623,6 +612,26 @@ fn compare_enums(subject: &str, was: &Value, now: &Value, push: &mut impl FnMut(
     for value in before.difference(&after) {
         push(format!("{subject}: enum value `{value}` removed"), Breaking, Breaking);
     }
+}
+
+/// Every `*.json` file directly in `dir`, as (file name, bytes), sorted by name; an error if
+/// there is none. What `spec diff` and `spec bump --from` read.
+pub fn read_json_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") && path.is_file() {
+            let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            files.push((file, bytes));
+        }
+    }
+    if files.is_empty() {
+        bail!("{} holds no *.json document", dir.display());
+    }
+    files.sort();
+    Ok(files)
 }
 
 #[cfg(test)]
