@@ -636,6 +636,23 @@ pub fn read_json_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_folder_is_read_as_its_json_files_sorted_and_one_without_any_is_refused() {
+        let dir = std::env::temp_dir().join(format!("wink-read-json-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("nested.json")).unwrap();
+        std::fs::write(dir.join("notes.txt"), "not a document").unwrap();
+        let err = read_json_files(&dir).unwrap_err();
+        assert_eq!(err.to_string(), format!("{} holds no *.json document", dir.display()));
+        std::fs::write(dir.join("b.json"), "{}").unwrap();
+        std::fs::write(dir.join("a.json"), "[]").unwrap();
+        let files = read_json_files(&dir).unwrap();
+        let names: Vec<&str> = files.iter().map(|(file, _)| file.as_str()).collect();
+        assert_eq!(names, ["a.json", "b.json"]);
+        assert_eq!(files[0].1, b"[]");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
     use serde_json::json;
 
     use super::*;
