@@ -13,7 +13,8 @@
 //!   `WINK_BENCH_PROFILE=paired`: the paired ratio alone.
 //! - `WINK_BENCH_WITHOUT=timeout,retries,token-source` builds (a) without the per-attempt
 //!   timeout, without retries, or with a fixed bearer token instead of the token source:
-//!   what each layer costs, measured by the paired ratio.
+//!   what each layer costs, measured by the paired ratio. `WINK_BENCH_RAW_TIMEOUT=1` gives
+//!   (b) and (c) the same 30 s per-request timeout as (a) instead.
 //! - `concurrency` (printed, not criterion): 1000 concurrent calls on a cold token cache,
 //!   the number of token requests (goal: exactly 1) and p50 / p99 latency; also written to
 //!   `target/criterion/concurrency.json` for `cargo xtask perf`.
@@ -315,6 +316,7 @@ struct CallWays {
     url: String,
     bearer: reqwest::header::HeaderValue,
     user_agent: reqwest::header::HeaderValue,
+    raw_timeout: bool,
     items: usize,
 }
 
@@ -329,7 +331,9 @@ impl CallWays {
         let client = without_layers(Client::builder().base_url(&base), source, &bearer).build().unwrap();
         let url = format!("{base}{MAPS}");
         let user_agent = wink_api::default_user_agent();
-        Self { rt, _tokens: tokens, client, raw: reqwest::Client::new(), url, bearer, user_agent, items }
+        let raw_timeout = std::env::var_os("WINK_BENCH_RAW_TIMEOUT").is_some();
+        let raw = reqwest::Client::new();
+        Self { rt, _tokens: tokens, client, raw, url, bearer, user_agent, raw_timeout, items }
     }
 
     /// (a): the built client.
@@ -350,14 +354,17 @@ impl CallWays {
     }
 
     /// The request (b) and (c) send: the headers (a) sends, by hand, so that both put the
-    /// same bytes on the wire (`tests/tests/operations/snapshots/` shows (a)'s).
+    /// same bytes on the wire (`tests/tests/operations/snapshots/` shows (a)'s). With
+    /// `WINK_BENCH_RAW_TIMEOUT=1`, also (a)'s default 30 s timeout.
     fn raw_get(&self) -> reqwest::RequestBuilder {
-        self.raw
+        let request = self
+            .raw
             .get(&self.url)
             .header(reqwest::header::AUTHORIZATION, self.bearer.clone())
             .header("wink-version", "2.0")
             .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::USER_AGENT, self.user_agent.clone())
+            .header(reqwest::header::USER_AGENT, self.user_agent.clone());
+        if self.raw_timeout { request.timeout(Duration::from_secs(30)) } else { request }
     }
 }
 
