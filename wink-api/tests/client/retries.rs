@@ -262,6 +262,7 @@ async fn each_operation_runs_in_a_span_with_status_and_attempts() {
     assert!(log.contains("wink.request"), "{log}");
     assert!(log.contains("operation=\"show_inventory_maps\""), "{log}");
     assert!(log.contains("method=GET") && log.contains("status=200") && log.contains("attempts=2"), "{log}");
+    assert!(log.contains("duration_ms="), "{log}");
     assert!(
         log.contains("path=\"/api/managing-entity/{managingEntityIdentifier}/studio/map/list\""),
         "{log}"
