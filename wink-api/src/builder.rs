@@ -317,10 +317,15 @@ impl<C: Audience> ClientBuilder<C> {
         };
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .build()
-                .map_err(BuildError::Http)?,
+            None => {
+                // The attempt timeout as the client's own: requests then need none of their own.
+                let mut http = reqwest::Client::builder().connect_timeout(self.connect_timeout);
+                if let Some(timeout) = context.attempt_timeout {
+                    http = http.timeout(timeout);
+                }
+                context.http_timeout = context.attempt_timeout;
+                http.build().map_err(BuildError::Http)?
+            }
         };
         Ok(C::from_parts(base_url.trim_end_matches('/'), http, context))
     }

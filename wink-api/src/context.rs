@@ -92,6 +92,10 @@ pub struct ClientContext {
     pub(crate) credentials: Credentials,
     pub(crate) retry: RetryPolicy,
     pub(crate) attempt_timeout: Option<Duration>,
+    /// The timeout the `reqwest::Client` applies to every request itself, when wink-api built
+    /// that client (`None`: none, or unknown). A request whose attempt timeout equals it needs
+    /// no timeout of its own, which reqwest would keep in a map allocated per request.
+    pub(crate) http_timeout: Option<Duration>,
     pub(crate) user_agent: HeaderValue,
 }
 
@@ -99,6 +103,10 @@ pub struct ClientContext {
 /// the context says otherwise: 30 s. Staging sleeps when idle and its first call can take
 /// about a minute: give a staging client `with_attempt_timeout(Duration::from_secs(90))`.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What "no per-attempt limit" means on a client whose `reqwest::Client` has a timeout of
+/// its own: about 136 years.
+const NO_ATTEMPT_LIMIT: Duration = Duration::from_secs(u32::MAX as u64);
 
 /// `wink-rs/<crate version> (api <spec version>)`.
 pub fn default_user_agent() -> HeaderValue {
@@ -112,6 +120,7 @@ impl Default for ClientContext {
             credentials: Credentials::None,
             retry: RetryPolicy::default(),
             attempt_timeout: Some(DEFAULT_ATTEMPT_TIMEOUT),
+            http_timeout: None,
             user_agent: default_user_agent(),
         }
     }
@@ -135,8 +144,8 @@ impl ClientContext {
         self
     }
 
-    /// The same context with another per-attempt timeout (`None`: only the `reqwest::Client`'s
-    /// own timeout, if any, applies).
+    /// The same context with another per-attempt timeout (`None`: no limit of wink-api's own;
+    /// a `reqwest::Client` given by the caller keeps its own timeout, if any).
     pub fn with_attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.attempt_timeout = timeout.into();
         self
@@ -157,6 +166,18 @@ impl ClientContext {
     pub fn attempt_timeout(&self) -> Option<Duration> {
         self.attempt_timeout
     }
+
+    /// The timeout `request` needs of its own, if any: the attempt timeout, unless the HTTP
+    /// client already applies that one. No limit, on a client whose HTTP client has one, is
+    /// a limit no call reaches ([`NO_ATTEMPT_LIMIT`]): reqwest cannot lift its client's
+    /// timeout for one request.
+    pub(crate) fn request_timeout(&self) -> Option<Duration> {
+        match (self.attempt_timeout, self.http_timeout) {
+            (attempt, http) if attempt == http => None,
+            (None, Some(_)) => Some(NO_ATTEMPT_LIMIT),
+            (attempt, _) => attempt,
+        }
+    }
 }
 
 impl From<TokenSource> for ClientContext {
@@ -176,7 +197,28 @@ impl fmt::Debug for ClientContext {
             .field("credentials", &credentials)
             .field("retry", &self.retry)
             .field("attempt_timeout", &self.attempt_timeout)
+            .field("http_timeout", &self.http_timeout)
             .field("user_agent", &self.user_agent)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_needs_its_own_timeout_only_when_the_http_client_lacks_that_one() {
+        let secs = Duration::from_secs;
+        let context = |attempt: Option<Duration>, http: Option<Duration>| ClientContext {
+            attempt_timeout: attempt,
+            http_timeout: http,
+            ..ClientContext::default()
+        };
+        assert_eq!(context(Some(secs(30)), Some(secs(30))).request_timeout(), None);
+        assert_eq!(context(None, None).request_timeout(), None);
+        assert_eq!(context(Some(secs(30)), None).request_timeout(), Some(secs(30)));
+        assert_eq!(context(Some(secs(90)), Some(secs(30))).request_timeout(), Some(secs(90)));
+        assert_eq!(context(None, Some(secs(30))).request_timeout(), Some(NO_ATTEMPT_LIMIT));
     }
 }

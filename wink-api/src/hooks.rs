@@ -54,8 +54,10 @@ pub(crate) async fn prepare<E>(
             request.url().path()
         )));
     }
-    if request.timeout().is_none() {
-        *request.timeout_mut() = context.attempt_timeout;
+    if request.timeout().is_none()
+        && let Some(timeout) = context.request_timeout()
+    {
+        *request.timeout_mut() = Some(timeout);
     }
     let headers = request.headers_mut();
     headers.remove(PROGENITOR_API_VERSION);

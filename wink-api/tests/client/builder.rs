@@ -40,3 +40,43 @@ async fn a_built_client_authenticates_and_identifies_itself() {
         assert!(maps.is_empty());
     }
 }
+
+/// A server whose maps answer after `delay`.
+async fn slow_maps(delay: std::time::Duration) -> MockServer {
+    let server = MockServer::builder().start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([])).set_delay(delay))
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A built client's attempt timeout is its HTTP client's own (so requests carry none), and
+/// a copy with another timeout, or with none, overrides it.
+#[tokio::test]
+async fn a_built_client_times_out_attempts_and_its_copies_choose_their_own_limit() {
+    use std::time::Duration;
+    let server = slow_maps(Duration::from_millis(700)).await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .attempt_timeout(Duration::from_millis(150))
+        .retry_policy(wink_api::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let show = |client: Client| async move {
+        client.show_inventory_maps().managing_entity_identifier("me").send().await
+    };
+    let error = show(client.clone()).await.unwrap_err();
+    assert!(matches!(&error, progenitor_client::Error::CommunicationError(e) if e.is_timeout()), "{error:?}");
+
+    show(client.with_attempt_timeout(Duration::from_secs(5))).await.expect("a longer limit for the copy");
+    show(client.with_attempt_timeout(None)).await.expect("no limit for the copy");
+    let shorter = show(client.with_attempt_timeout(Duration::from_millis(50))).await.unwrap_err();
+    assert!(
+        matches!(&shorter, progenitor_client::Error::CommunicationError(e) if e.is_timeout()),
+        "{shorter:?}"
+    );
+
+    let unlimited = Client::builder().base_url(server.uri()).attempt_timeout(None).build().unwrap();
+    show(unlimited).await.expect("built without a limit");
+}
