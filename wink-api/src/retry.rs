@@ -107,8 +107,9 @@ enum Failure {
 /// as the context's policy allows; returns the response and how many attempts it took.
 ///
 /// Each attempt sends a copy of `request`, which is kept for the next attempt and for a 401
-/// replay: one copy per attempt, none made in advance. A request whose body is a stream
-/// cannot be copied: it is sent once, as it is.
+/// replay: one copy per attempt, none made in advance, and none when neither can happen
+/// (no retries and no token source). A request whose body is a stream cannot be copied: it
+/// is sent once, as it is.
 pub(crate) async fn send_with_retries(
     client: &reqwest::Client,
     context: &crate::ClientContext,
@@ -116,7 +117,9 @@ pub(crate) async fn send_with_retries(
 ) -> reqwest::Result<(Response, u32)> {
     use crate::hooks::send_once;
     let policy = &context.retry;
-    if !can_copy(&request) {
+    // Without retries, a copy serves only a 401 replay, which needs a token source.
+    let replays = matches!(context.credentials, crate::context::Credentials::TokenSource(_));
+    if !can_copy(&request) || (!policy.allows(request.method()) && !replays) {
         return Ok((send_once(client, context, request, None).await?, 1));
     }
     if !policy.allows(request.method()) {
