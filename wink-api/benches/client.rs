@@ -8,9 +8,10 @@
 //!   `serde_json::Value`.
 //! - `decode/*`: a 10,000-item Spring page (several MB) into the generated type and into
 //!   `serde_json::Value`, with byte throughput.
-//! - `paired` (printed): (a) and (b) interleaved round by round, the median ratio a/b.
+//! - `paired` (printed): (a) and (b) interleaved round by round, the median ratio a/b, for
+//!   50 items and for 1.
 //! - `WINK_BENCH_PROFILE=generated|reqwest`: (a) or (b) alone, for instruction counts;
-//!   `WINK_BENCH_PROFILE=paired`: the paired ratio alone.
+//!   `WINK_BENCH_PROFILE=paired`: the paired ratios alone.
 //! - `WINK_BENCH_WITHOUT=timeout,retries,token-source` builds (a) without the per-attempt
 //!   timeout, without retries, or with a fixed bearer token instead of the token source:
 //!   what each layer costs, measured by the paired ratio. `WINK_BENCH_RAW_TIMEOUT=1` gives
@@ -241,13 +242,22 @@ fn concurrency() {
 }
 
 /// (a) and (b) in alternation, 200 rounds of 20 calls each (which one goes first alternates
-/// too): the median of the per-round throughput ratios a/b. Criterion measures one way after
-/// the other, and on this machine that order alone moved a/b by ±10%; pairing the rounds
-/// cancels the drift. Written to `target/criterion/paired.json` for `cargo xtask perf`.
-fn paired_call_ratio() {
+/// too), for a 50-item and a 1-item body: the median of the per-round throughput ratios a/b.
+/// Criterion measures one way after the other, and on this machine that order alone moved
+/// a/b by ±10%; pairing the rounds cancels the drift. Written to
+/// `target/criterion/paired.json` for `cargo xtask perf`, which runs this several times.
+fn paired_call_ratios() {
+    let report: serde_json::Map<String, Value> =
+        [50, 1].into_iter().map(|items| (items.to_string(), paired_call_ratio(items))).collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("paired.json"), serde_json::to_vec_pretty(&report).unwrap());
+}
+
+fn paired_call_ratio(items: usize) -> Value {
     const ROUNDS: usize = 200;
     const CALLS: usize = 20;
-    let ways = CallWays::new(50);
+    let ways = CallWays::new(items);
     let ratios = ways.rt.block_on(async {
         let generated = || async {
             let started = Instant::now();
@@ -281,12 +291,9 @@ fn paired_call_ratio() {
     });
     let (median, p25, p75) = (ratios[ROUNDS / 2], ratios[ROUNDS / 4], ratios[ROUNDS * 3 / 4]);
     println!(
-        "paired: a/b median {median:.3} (interquartile {p25:.3} to {p75:.3}), {ROUNDS} rounds of {CALLS} calls"
+        "paired, {items} item(s): a/b median {median:.3} (interquartile {p25:.3} to {p75:.3}), {ROUNDS} rounds of {CALLS} calls"
     );
-    let report = json!({"rounds": ROUNDS, "calls_per_round": CALLS, "ratio_median": median, "ratio_p25": p25, "ratio_p75": p75});
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion");
-    let _ = std::fs::create_dir_all(&dir);
-    let _ = std::fs::write(dir.join("paired.json"), serde_json::to_vec_pretty(&report).unwrap());
+    json!({"rounds": ROUNDS, "calls_per_round": CALLS, "ratio_median": median, "ratio_p25": p25, "ratio_p75": p75})
 }
 
 /// `WINK_BENCH_PROFILE=generated|reqwest` runs `WINK_BENCH_CALLS` (default 2000) 50-item calls
@@ -393,7 +400,7 @@ fn without_layers(
 
 fn main() {
     match std::env::var("WINK_BENCH_PROFILE").as_deref() {
-        Ok("paired") => return paired_call_ratio(),
+        Ok("paired") => return paired_call_ratios(),
         Ok(way) => return profile(way),
         Err(_) => {}
     }
@@ -404,6 +411,6 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this binary without it.
     if std::env::args().any(|a| a == "--bench") {
         concurrency();
-        paired_call_ratio();
+        paired_call_ratios();
     }
 }
