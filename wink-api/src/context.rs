@@ -99,8 +99,8 @@ pub struct ClientContext {
     pub(crate) user_agent: HeaderValue,
 }
 
-/// How long one attempt may take, from sending to the end of the response headers, unless
-/// the context says otherwise: 30 s. Staging sleeps when idle and its first call can take
+/// How long one attempt may take, from sending to the end of the response body (reqwest's
+/// total timeout), unless the context says otherwise: 30 s. Staging sleeps when idle and its first call can take
 /// about a minute: give a staging client `with_attempt_timeout(Duration::from_secs(90))`.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
