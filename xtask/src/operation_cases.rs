@@ -231,13 +231,12 @@ fn collect(
                 if location != "path" && param["required"] != json!(true) {
                     continue;
                 }
-                let setter = setter_name(name);
-                let Some(rust_type) = builder_setters.get(&setter) else {
+                let Some((setter, rust_type)) = setter_of(builder_setters, name) else {
                     return Err(CaseError::MissingSetter {
                         file: file.into(),
                         operation: id.into(),
                         parameter: name.into(),
-                        setter,
+                        setter: name.to_snake_case(),
                     });
                 };
                 // The original parameter (same name and place) carries the schema Prism checks.
@@ -276,17 +275,14 @@ fn collect(
     Ok(cases)
 }
 
-/// The builder setter progenitor generates for a parameter: snake case, with `_` appended
-/// to a Rust keyword (`type` becomes `type_`).
-fn setter_name(parameter: &str) -> String {
-    const KEYWORDS: &[&str] = &[
-        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum",
-        "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-        "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-        "use", "where", "while", "yield",
-    ];
+/// The builder setter progenitor generated for a parameter, with its Rust type: the
+/// parameter's snake-case name, or that name with `_` appended (progenitor's escape for a
+/// Rust keyword: `type` becomes `type_`). Read from the builder rather than from a keyword
+/// list, so it follows whatever progenitor does.
+fn setter_of<'b>(setters: &'b BTreeMap<String, String>, parameter: &str) -> Option<(String, &'b String)> {
     let snake = parameter.to_snake_case();
-    if KEYWORDS.contains(&snake.as_str()) { format!("{snake}_") } else { snake }
+    let escaped = format!("{snake}_");
+    [snake, escaped].into_iter().find_map(|name| setters.get(&name).map(|ty| (name, ty)))
 }
 
 fn escape(segment: &str) -> String {
@@ -668,10 +664,17 @@ mod tests {
     }
 
     #[test]
-    fn setters_of_keyword_parameters_get_an_underscore() {
-        assert_eq!(setter_name("type"), "type_");
-        assert_eq!(setter_name("managingEntityIdentifier"), "managing_entity_identifier");
-        assert_eq!(setter_name("typeName"), "type_name");
+    fn setters_are_found_under_the_snake_case_name_or_its_keyword_escape() {
+        let setters: BTreeMap<String, String> =
+            [("type_", "String"), ("managing_entity_identifier", "String"), ("type_name", "u8")]
+                .into_iter()
+                .map(|(name, ty)| (name.to_string(), ty.to_string()))
+                .collect();
+        let name_of = |parameter| setter_of(&setters, parameter).map(|(name, _)| name);
+        assert_eq!(name_of("type").as_deref(), Some("type_"));
+        assert_eq!(name_of("managingEntityIdentifier").as_deref(), Some("managing_entity_identifier"));
+        assert_eq!(setter_of(&setters, "typeName"), Some(("type_name".to_string(), &"u8".to_string())));
+        assert_eq!(name_of("missing"), None);
     }
 
     #[test]
