@@ -150,9 +150,7 @@ impl Outcome {
             Err(other) => Outcome::NotSent { error: other.to_string() },
         }
     }
-}
 
-impl Outcome {
     /// As [`Outcome::of`], for an operation whose success body is a byte stream: a success
     /// counts as decoded when its body can be read to the end.
     async fn of_stream<E: std::fmt::Debug>(result: Result<ResponseValue<ByteStream>, Error<E>>) -> Self {
