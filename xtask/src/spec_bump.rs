@@ -78,20 +78,22 @@ fn new_lock(
 }
 
 fn read_incoming(old: &Lock, source: &BumpSource) -> Result<Vec<Incoming>> {
-    let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
-    match (&source.from, &source.url_template) {
-        (Some(dir), _) => raw = crate::spec_diff::read_json_files(dir)?,
+    // Sorted by file name either way: a folder is read sorted, downloads are sorted here.
+    let raw: Vec<(String, Vec<u8>)> = match (&source.from, &source.url_template) {
+        (Some(dir), _) => crate::spec_diff::read_json_files(dir)?,
         (None, Some(template)) => {
+            let mut raw = Vec::new();
             for pin in &old.documents {
                 let url = template.replace("{file}", &pin.file);
                 let bytes =
                     spec_source::download(&url).with_context(|| format!("cannot download {}", pin.file))?;
                 raw.push((pin.file.clone(), bytes));
             }
+            raw.sort_by(|a, b| a.0.cmp(&b.0));
+            raw
         }
         (None, None) => bail!("spec bump needs --from DIR or --url-template URL"),
-    }
-    raw.sort();
+    };
     let mut incoming = Vec::new();
     for (file, bytes) in raw {
         let json = document::parse_json(&file, &bytes)?;
