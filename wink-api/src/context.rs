@@ -145,7 +145,8 @@ impl ClientContext {
     }
 
     /// The same context with another per-attempt timeout (`None`: no limit of wink-api's own;
-    /// a `reqwest::Client` given by the caller keeps its own timeout, if any).
+    /// a `reqwest::Client` that wink-api's builder did not build keeps its own timeout, if
+    /// any: progenitor's `Client::new` sets 15 s).
     pub fn with_attempt_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.attempt_timeout = timeout.into();
         self
