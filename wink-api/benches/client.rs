@@ -378,12 +378,11 @@ impl CallWays {
 /// The builder of (a) with the layers `WINK_BENCH_WITHOUT` names removed (see the module
 /// documentation); with none named, the client as users build it.
 fn without_layers(
-    builder: wink_api::ClientBuilder<Client>,
+    mut builder: wink_api::ClientBuilder<Client>,
     source: TokenSource,
     bearer: &reqwest::header::HeaderValue,
 ) -> wink_api::ClientBuilder<Client> {
     let without = std::env::var("WINK_BENCH_WITHOUT").unwrap_or_default();
-    let mut builder = builder;
     for layer in without.split(',').filter(|l| !l.is_empty()) {
         builder = match layer {
             "timeout" => builder.attempt_timeout(None),

@@ -100,8 +100,9 @@ pub struct ClientContext {
 }
 
 /// How long one attempt may take, from sending to the end of the response body (reqwest's
-/// total timeout), unless the context says otherwise: 30 s. Staging sleeps when idle and its first call can take
-/// about a minute: give a staging client `with_attempt_timeout(Duration::from_secs(90))`.
+/// total timeout), unless the context says otherwise: 30 s. Staging sleeps when idle and its
+/// first call can take about a minute: give a staging client
+/// `with_attempt_timeout(Duration::from_secs(90))`.
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What "no per-attempt limit" means on a client whose `reqwest::Client` has a timeout of

@@ -117,12 +117,13 @@ pub(crate) async fn send_with_retries(
 ) -> reqwest::Result<(Response, u32)> {
     use crate::hooks::send_once;
     let policy = &context.retry;
+    let retries = policy.allows(request.method());
     // Without retries, a copy serves only a 401 replay, which needs a token source.
     let replays = matches!(context.credentials, crate::context::Credentials::TokenSource(_));
-    if !can_copy(&request) || (!policy.allows(request.method()) && !replays) {
+    if !can_copy(&request) || !(retries || replays) {
         return Ok((send_once(client, context, request, None).await?, 1));
     }
-    if !policy.allows(request.method()) {
+    if !retries {
         let copy = request.try_clone().expect("checked copyable above");
         return Ok((send_once(client, context, copy, Some(&request)).await?, 1));
     }
