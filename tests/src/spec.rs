@@ -20,14 +20,6 @@ pub(crate) fn workspace_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ is inside the workspace").to_path_buf()
 }
 
-/// The pinned Wink API version: the top-level `version` of `openapi/wink.lock.toml` (equal to
-/// `wink_api::api_version()`, which a test checks; read from the lock so the harness does not
-/// depend on the generated client).
-fn pinned_version() -> String {
-    let (lock, text) = read_lock();
-    version_in_lock(&text).unwrap_or_else(|e| panic!("{}: {e}", lock.display()))
-}
-
 /// The lock's path and text.
 fn read_lock() -> (PathBuf, String) {
     let lock = workspace_dir().join("openapi").join("wink.lock.toml");
@@ -88,13 +80,18 @@ fn candidate_dirs(env_dir: Option<PathBuf>, version: &str) -> Vec<PathBuf> {
 /// the lock names its file) is; panics with every place it looked when it is nowhere, or if
 /// the lock has no such module.
 pub fn document_path(audience: &str) -> PathBuf {
-    let documents = pinned_documents();
+    let (lock, text) = read_lock();
+    // The pinned version is the lock's (equal to `wink_api::api_version()`, which a test
+    // checks; read from the lock so the harness does not depend on the generated client).
+    let (documents, version) = match (documents_in_lock(&text), version_in_lock(&text)) {
+        (Ok(documents), Ok(version)) => (documents, version),
+        (Err(e), _) | (_, Err(e)) => panic!("{}: {e}", lock.display()),
+    };
     let Some((_, file)) = documents.iter().find(|(module, _)| module == audience) else {
         panic!("openapi/wink.lock.toml has no document with module `{audience}`: {documents:?}")
     };
     let env_dir = std::env::var_os("WINK_OPENAPI_DIR").filter(|dir| !dir.is_empty()).map(PathBuf::from);
     let from_env = env_dir.is_some();
-    let version = pinned_version();
     let candidates: Vec<PathBuf> =
         candidate_dirs(env_dir, &version).into_iter().map(|dir| dir.join(file)).collect();
     if let Some(found) = candidates.iter().find(|path| path.is_file()) {
@@ -142,6 +139,11 @@ mod tests {
             documents_in_lock("[[document]]\nfile = \"a.json\"\n"),
             Err("a [[document]] without `module = \"...\"`".to_string())
         );
+    }
+
+    /// The top-level `version` of `openapi/wink.lock.toml`.
+    fn pinned_version() -> String {
+        version_in_lock(&read_lock().1).unwrap()
     }
 
     #[test]

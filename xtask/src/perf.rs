@@ -101,7 +101,7 @@ fn instructions_per_call(executable: &str, way: &str) -> Result<f64> {
     Ok((run(2000)? - run(200)?) / 1800.0)
 }
 
-/// How many times the paired ratios are measured: one run's median moves by about ±0.01
+/// How many times the paired ratios are measured: one run's median moves by about ±0.015
 /// from run to run (process layout, the other core's load), more than within a run.
 const PAIRED_RUNS: usize = 5;
 

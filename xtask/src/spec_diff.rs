@@ -636,6 +636,9 @@ pub fn read_json_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    use super::*;
 
     #[test]
     fn a_folder_is_read_as_its_json_files_sorted_and_one_without_any_is_refused() {
@@ -653,9 +656,6 @@ mod tests {
         assert_eq!(files[0].1, b"[]");
         std::fs::remove_dir_all(&dir).unwrap();
     }
-    use serde_json::json;
-
-    use super::*;
     use crate::lock::{Lock, PinnedDocument};
     use crate::spec_source::{SpecSearch, VerifiedDocument, sha256_hex};
 
